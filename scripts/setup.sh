@@ -24,7 +24,9 @@ PY=${PYTHON:-python3}
 stamp=.venv/.gdanim-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing gdanim into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  # This machine's pip config names local indexes that may be absent: hide only those warnings.
+  pip_install() { .venv/bin/python -m pip install -q "$@" 2> >(grep -v "^WARNING: Location" >&2); }
+  pip_install --upgrade pip
+  pip_install -e '.[test]'
   touch "$stamp"
 fi

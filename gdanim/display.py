@@ -1,0 +1,79 @@
+"""Display geometry for drawing trajectories: loss -> height, and paths draped on the surface.
+
+Numpy only, so it is tested without manim; the manim layer turns these numbers into pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gdanim.landscapes import Landscape
+
+
+@dataclass(frozen=True)
+class HeightScale:
+    """Maps loss values to display heights in [0, 1].
+
+    Landscapes with a huge range (``log_display``) use ``log1p(f - floor)`` so the valley
+    floor keeps its shape instead of collapsing under a few tall walls. Values above the
+    sampled ceiling (a diverging run) are clipped to the top of the box.
+    """
+
+    floor: float
+    ceiling: float
+    log: bool
+
+    @classmethod
+    def for_landscape(cls, land: Landscape, samples: int = 121) -> "HeightScale":
+        values = land.value(domain_grid(land, samples))
+        floor = float(values.min()) if land.min_value is None else min(land.min_value, float(values.min()))
+        return cls(floor, float(values.max()), bool(land.log_display))
+
+    def _raw(self, f):
+        shifted = np.maximum(np.asarray(f, dtype=float) - self.floor, 0.0)
+        return np.log1p(shifted) if self.log else shifted
+
+    def __call__(self, f) -> np.ndarray:
+        with np.errstate(over="ignore", invalid="ignore"):
+            top = self._raw(self.ceiling)
+            return np.clip(np.nan_to_num(self._raw(f) / top, nan=1.0, posinf=1.0), 0.0, 1.0)
+
+
+def domain_grid(land: Landscape, samples: int) -> np.ndarray:
+    """A (samples, samples, 2) grid over the landscape's plotting domain."""
+    (x0, x1), (y0, y1) = land.domain
+    xs, ys = np.meshgrid(np.linspace(x0, x1, samples), np.linspace(y0, y1, samples))
+    return np.stack([xs, ys], axis=-1)
+
+
+def inside_domain(land: Landscape, xy) -> np.ndarray:
+    """Whether points (..., 2) lie within the plotting domain (a run beyond it has left the plot)."""
+    (x0, x1), (y0, y1) = land.domain
+    xy = np.asarray(xy, dtype=float)
+    return (xy[..., 0] >= x0) & (xy[..., 0] <= x1) & (xy[..., 1] >= y0) & (xy[..., 1] <= y1)
+
+
+def draped_path(land: Landscape, positions: np.ndarray, substeps: int = 8) -> np.ndarray:
+    """Points (steps*substeps + 1, 3) along straight xy segments, each at the surface's loss.
+
+    A trail drawn through only the step points would cut through hills between them; sampling
+    each segment keeps the trail on the surface. Column 2 holds the loss value.
+    """
+    positions = np.asarray(positions, dtype=float)
+    frac = np.arange(substeps) / substeps
+    seg = positions[:-1, None, :] + frac[None, :, None] * np.diff(positions, axis=0)[:, None, :]
+    xy = np.concatenate([seg.reshape(-1, 2), positions[-1:]], axis=0)
+    with np.errstate(all="ignore"):
+        loss = land.value(xy)
+    return np.column_stack([xy, loss])
+
+
+def point_at(positions: np.ndarray, s: float) -> np.ndarray:
+    """The xy position at fractional step ``s``, linear between recorded steps."""
+    last = len(positions) - 1
+    s = min(max(float(s), 0.0), float(last))
+    k = min(int(s), last - 1) if last > 0 else 0
+    frac = s - k if last > 0 else 0.0
+    return positions[k] + frac * (positions[min(k + 1, last)] - positions[k])

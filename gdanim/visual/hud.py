@@ -1,0 +1,84 @@
+"""HUD: a panel fixed in the frame with a run's step, position, loss, gradient, lr and status."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, UL, BackgroundRectangle, Text, ValueTracker, VGroup
+
+from gdanim.engine import Trajectory
+from gdanim.visual.live import LiveShape
+from gdanim.visual.theme import THEME, Theme
+
+STATUS_LABELS = {"converged_grad": "converged", "converged_loss": "converged",
+                 "diverged": "diverged", "max_steps": "max steps"}
+
+
+def fmt(value: float) -> str:
+    """Numbers that keep their width: fixed point in a readable range, else scientific."""
+    if value == 0 or 1e-3 <= abs(value) < 1e4:
+        return f"{value:.4f}"
+    return f"{value:.3e}"
+
+
+def hud_rows(traj: Trajectory, run: int, k: int) -> list[tuple[str, str]]:
+    """The (label, value) rows shown at step ``k``: plain data, tested without rendering."""
+    k = int(min(max(k, 0), traj.steps))
+    x, y = traj.positions[run, k]
+    gx, gy = traj.gradients[run, k]
+    # the lr about to be applied; once stopped, the last one applied (lrs are 0 after a stop)
+    lr = traj.lrs[run, max(min(k, int(traj.stop_step[run]) - 1, traj.steps - 1), 0)]
+    return [
+        ("step", f"{k}"),
+        ("position", f"({fmt(x)}, {fmt(y)})"),
+        ("loss", fmt(traj.losses[run, k])),
+        ("|grad|", fmt(float(np.hypot(gx, gy)))),
+        ("lr", fmt(lr)),
+        ("status", status_at(traj, run, k)),
+    ]
+
+
+def status_at(traj: Trajectory, run: int, k: int) -> str:
+    return STATUS_LABELS[str(traj.stop_reason[run])] if k >= traj.stop_step[run] else "running"
+
+
+class HUD(VGroup):
+    """A fixed set of LiveShape slots (panel, title, rows) refreshed when the integer step
+    changes; each step's text is built once and cached (Text is costly)."""
+
+    def __init__(self, traj: Trajectory, run: int, step: ValueTracker, *, title: str | None = None,
+                 corner=UL, theme: Theme = THEME):
+        super().__init__()
+        self.traj, self.run, self.step, self.theme, self.title = traj, run, step, theme, title
+        self.corner = corner
+        self._shown = None
+        self._cache: dict[int, list] = {0: self._build(0)}
+        self.slots = [LiveShape().show(part) for part in self._cache[0]]
+        self.add(*self.slots)
+        self.refresh()
+        self.add_updater(lambda m: m.refresh())
+
+    def refresh(self) -> None:
+        k = int(self.step.get_value() + 1e-9)
+        if k == self._shown:
+            return
+        if k not in self._cache:
+            self._cache[k] = self._build(k)
+        for slot, part in zip(self.slots, self._cache[k]):
+            slot.show(part)
+        self._shown = k
+
+    def _build(self, k: int) -> list:
+        """Panel, then one mobject per text line, placed in the frame corner."""
+        t = self.theme
+        rows = hud_rows(self.traj, self.run, k)
+        width = max(len(label) for label, _ in rows) + 1
+        lines = [Text(f"{label.ljust(width)}{value}", font=t.mono, font_size=t.hud_size, color=t.text)
+                 for label, value in rows]
+        status = rows[-1][1]
+        lines[-1].set_color(t.status_colors.get(status, t.text))
+        if self.title:
+            lines.insert(0, Text(self.title, font=t.font, font_size=t.hud_size, color=t.muted))
+        body = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        panel = BackgroundRectangle(body, color=t.panel, fill_opacity=t.panel_opacity, buff=0.15)
+        VGroup(panel, body).to_corner(self.corner, buff=0.3)
+        return [panel, *lines]

@@ -1,0 +1,49 @@
+"""The one theme: background, fonts, sizes, and a fixed colour per optimizer.
+
+Optimizer colours are Okabe-Ito (safe for the common colour-vision deficiencies) so Adam is
+the same orange in every scene. The surface uses a muted blue ramp so the trails stand out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+OKABE_ITO = {
+    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "grey": "#BBBBBB",
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    background: str = "#11141a"
+    text: str = "#ECEFF4"
+    muted: str = "#8C96A3"
+    panel: str = "#1B2029"
+    panel_opacity: float = 0.85
+    font: str = "DejaVu Sans"
+    mono: str = "DejaVu Sans Mono"
+    title_size: float = 40
+    caption_size: float = 26
+    hud_size: float = 18
+    surface_colors: tuple[str, ...] = ("#17324a", "#2f6a86", "#7fb0c4", "#d4e6ec")
+    surface_opacity: float = 0.92
+    axis_color: str = "#5B6573"
+    status_colors: dict = field(default_factory=lambda: {
+        "running": "#ECEFF4", "converged": OKABE_ITO["bluish_green"],
+        "diverged": OKABE_ITO["vermillion"], "max steps": OKABE_ITO["yellow"],
+    })
+    optimizer_colors: dict = field(default_factory=lambda: {
+        "gd": OKABE_ITO["vermillion"], "sgd": OKABE_ITO["grey"], "momentum": OKABE_ITO["sky_blue"],
+        "nesterov": OKABE_ITO["blue"], "adagrad": OKABE_ITO["yellow"],
+        "rmsprop": OKABE_ITO["bluish_green"], "adam": OKABE_ITO["orange"],
+        "adamw": OKABE_ITO["reddish_purple"],
+    })
+
+
+THEME = Theme()
+
+
+def optimizer_color(name: str, theme: Theme = THEME) -> str:
+    """The optimizer's fixed colour (unknown names get the neutral grey)."""
+    return theme.optimizer_colors.get(name, OKABE_ITO["grey"])

@@ -1,0 +1,1 @@
+"""The lesson scenes: one lesson per module, each a LessonScene with a Params dataclass."""

@@ -1,0 +1,87 @@
+"""The manim kit: geometry checked numerically, and every scene run in dry-run mode."""
+
+import numpy as np
+import pytest
+
+manim = pytest.importorskip("manim")
+
+from gdanim.catalog import discover_scenes, get_scene  # noqa: E402
+from gdanim.engine import simulate  # noqa: E402
+from gdanim.landscapes import get_landscape  # noqa: E402
+from gdanim.render import render_scene  # noqa: E402
+from gdanim.visual import LossSurface, TrajectoryTracer  # noqa: E402
+from gdanim.visual.hud import HUD, hud_rows  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def valley_run():
+    return simulate("valley", "gd", (-2.2, 1.2), 40, lr=0.085, tol_grad=1e-2)
+
+
+def test_tracer_sits_on_the_trajectory_point_at_each_step(valley_run):
+    land = valley_run.landscape
+    surface = LossSurface(land, resolution=6).shift([1.0, -0.5, 0.3])
+    step = manim.ValueTracker(0)
+    tracer = TrajectoryTracer(surface, valley_run, 0, step, color="#E69F00", radius=0.1)
+    for k in (0, 3, 17, int(valley_run.stop_step[0])):
+        step.set_value(k)
+        tracer.update()
+        x, y = valley_run.positions[0, k]
+        expected = surface.axes.c2p(x, y, float(surface.heights(land.value(np.array([x, y])))))
+        np.testing.assert_allclose(tracer.head(), expected, atol=1e-9)
+        np.testing.assert_allclose(tracer.ball.get_center(), expected + [0, 0, 0.1], atol=1e-9)
+        np.testing.assert_allclose(tracer.trail.points[-1], expected, atol=1e-9)
+
+
+def test_hud_rows_show_the_trajectory_values(valley_run):
+    k = 5
+    rows = dict(hud_rows(valley_run, 0, k))
+    x, y = valley_run.positions[0, k]
+    assert rows["step"] == "5"
+    assert rows["position"] == f"({x:.4f}, {y:.4f})"
+    assert float(rows["loss"]) == pytest.approx(valley_run.losses[0, k], rel=1e-3)
+    assert float(rows["|grad|"]) == pytest.approx(np.linalg.norm(valley_run.gradients[0, k]), rel=1e-3)
+    assert rows["lr"] == "0.0850" and rows["status"] == "running"
+    final = dict(hud_rows(valley_run, 0, int(valley_run.stop_step[0])))
+    assert final["status"] == "converged" and final["lr"] == "0.0850"
+
+
+def test_hud_updates_in_place(valley_run):
+    step = manim.ValueTracker(0)
+    hud = HUD(valley_run, 0, step)
+    family = hud.get_family()
+    before = [m.points.copy() for m in hud.slots]
+    step.set_value(7)
+    hud.update()
+    assert hud.get_family() == family  # same mobjects: Cairo's moving-mobject snapshot stays valid
+    assert any(not np.array_equal(b, m.points) for b, m in zip(before, hud.slots))
+
+
+def test_scenes_are_discovered_and_unknown_names_suggest():
+    scenes = discover_scenes()
+    assert "GradientDescent3D" in scenes
+    with pytest.raises(KeyError, match="did you mean GradientDescent3D"):
+        get_scene("GradientDecent3D", scenes)
+
+
+@pytest.mark.parametrize("name", sorted(discover_scenes()))
+def test_every_scene_runs_with_defaults(name, tmp_path):
+    cls = discover_scenes()[name]
+    assert render_scene(cls, cls.Params(), quality="tiny", out_dir=tmp_path, dry_run=True) is None
+    assert not any(tmp_path.rglob("*.mp4"))
+
+
+def test_gradient_descent_scene_with_altered_params_renders_a_video(tmp_path):
+    import imageio_ffmpeg
+
+    cls = get_scene("GradientDescent3D")
+    params = cls.Params(landscape="rosenbrock", optimizer="adam", lr=0.1, start=(-1.5, 2.0),
+                        steps=8, seconds_per_step=0.2, hold=0.4, surface_resolution=8)
+    path = render_scene(cls, params, quality="tiny", out_dir=tmp_path)
+    assert path == tmp_path / "tiny" / "GradientDescent3D.mp4"
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    assert seconds == pytest.approx(8 * 0.2 + 0.4, abs=0.25)
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    assert tuple(meta["size"]) == (256, 144)
+    assert [p.name for p in (tmp_path / "tiny").iterdir()] == ["GradientDescent3D.mp4"]
