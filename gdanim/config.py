@@ -1,31 +1,164 @@
 """Scene parameters as data: dataclass fields with help text, built from TOML and key=value.
 
-This is the one place that turns text into params objects, with errors that name the valid
-keys and the expected type.
+This is the one place that turns text into params objects. Errors are one line naming the
+valid keys or the expected type, raised as ``ConfigError``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import tomllib
+import typing
 from dataclasses import MISSING, field, fields
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A config or override the user must fix; the message says how."""
 
 
 def param(default, help: str):
     """A params dataclass field with a one-line help text (shown by ``gdanim list``)."""
-    if isinstance(default, (list, dict, tuple)):
-        value = default
-        return field(default_factory=lambda: value if isinstance(value, tuple) else type(value)(value),
-                     metadata={"help": help})
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: _copy(default), metadata={"help": help})
     return field(default=default, metadata={"help": help})
+
+
+def _copy(value):
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
 
 
 def param_table(params_cls) -> list[tuple[str, object, str, str]]:
     """(name, default, type, help) for each parameter of a params dataclass."""
+    hints = typing.get_type_hints(params_cls)
     rows = []
     for f in fields(params_cls):
         default = f.default if f.default is not MISSING else f.default_factory()
-        rows.append((f.name, default, _type_name(f.type), f.metadata.get("help", "")))
+        rows.append((f.name, default, _type_name(hints[f.name]), f.metadata.get("help", "")))
     return rows
 
 
+def build_params(params_cls, values: dict, *, where: str = "params"):
+    """A params object from ``values`` over the defaults, each value checked against its type."""
+    hints = typing.get_type_hints(params_cls)
+    valid = [f.name for f in fields(params_cls)]
+    checked = {}
+    for key, value in values.items():
+        if key not in hints or key not in valid:
+            close = difflib.get_close_matches(key, valid, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(f"unknown parameter '{key}' for {where}{hint}; valid: {', '.join(valid)}")
+        checked[key] = coerce(value, hints[key], f"{where}.{key}")
+    try:
+        return params_cls(**checked)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def coerce(value, annotation, name: str):
+    """Check ``value`` (from TOML) against a type annotation, converting lists to tuples."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        for option in args:
+            try:
+                return coerce(value, option, name)
+            except ConfigError:
+                continue
+        raise _type_error(name, value, annotation)
+    if annotation is type(None):
+        if value is None:
+            return None
+        raise _type_error(name, value, annotation)
+    if annotation is typing.Any:
+        return value
+    if annotation is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise _type_error(name, value, annotation)
+    if annotation in (int, str, bool):
+        if isinstance(value, annotation) and not (annotation is int and isinstance(value, bool)):
+            return value
+        raise _type_error(name, value, annotation)
+    if origin is typing.Literal:
+        if value in args:
+            return value
+        raise ConfigError(f"{name} must be one of {', '.join(map(repr, args))}, got {value!r}")
+    if origin in (tuple, list):
+        if not isinstance(value, (list, tuple)):
+            raise _type_error(name, value, annotation)
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            if len(value) != len(args):
+                raise _type_error(name, value, annotation)
+            return tuple(coerce(v, a, f"{name}[{i}]") for i, (v, a) in enumerate(zip(value, args)))
+        item = args[0] if args else typing.Any
+        items = [coerce(v, item, f"{name}[{i}]") for i, v in enumerate(value)]
+        return tuple(items) if origin is tuple else items
+    if origin is dict or annotation is dict:
+        if isinstance(value, dict):
+            return dict(value)
+        raise _type_error(name, value, annotation)
+    raise ConfigError(f"{name}: unsupported parameter type {_type_name(annotation)}")
+
+
+def _type_error(name, value, annotation) -> ConfigError:
+    return ConfigError(f"{name} expects {_type_name(annotation)}, got {value!r}")
+
+
 def _type_name(annotation) -> str:
-    return annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
+    if isinstance(annotation, type) and not typing.get_args(annotation):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
+def parse_override(text: str) -> tuple[str, str, object]:
+    """``Scene.param=value`` -> (scene, param, value); the value is a TOML literal.
+
+    Bare words that are not TOML (``landscape=rosenbrock``) are taken as strings.
+    """
+    key, sep, raw = text.partition("=")
+    scene, dot, name = key.strip().partition(".")
+    if not sep or not dot or not scene or not name:
+        raise ConfigError(f"override '{text}' must look like Scene.param=value, "
+                          "e.g. LearningRateEffects.lrs=[0.01,0.1]")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        if raw.strip() and all(c.isalnum() or c in "_-." for c in raw.strip()):
+            value = raw.strip()
+        else:
+            raise ConfigError(f"override '{text}': '{raw.strip()}' is not a TOML value "
+                              "(quote strings, write lists as [1, 2])") from None
+    return scene, name, value
+
+
+def load_config(path: Path) -> dict:
+    """Read a course config: ``[scenes.<Scene>]`` tables of parameter overrides, plus options.
+
+    Returns ``{"scenes": {name: {param: value}}, **other top-level keys}``.
+    """
+    try:
+        data = tomllib.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} not found; pass --config FILE or create it") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML: {exc}") from None
+    scenes = data.get("scenes", {})
+    if not isinstance(scenes, dict) or not all(isinstance(v, dict) for v in scenes.values()):
+        raise ConfigError(f"{path}: [scenes.<Name>] tables expected, e.g. [scenes.OptimizerRace]")
+    return {**data, "scenes": scenes}
+
+
+def as_dict(params) -> dict:
+    """Params object -> plain JSON-able dict (tuples as lists), for manifests and hashes."""
+    def plain(v):
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        return v
+    return {k: plain(v) for k, v in dataclasses.asdict(params).items()}

@@ -35,6 +35,18 @@ class HeightScale:
         shifted = np.maximum(np.asarray(f, dtype=float) - self.floor, 0.0)
         return np.log1p(shifted) if self.log else shifted
 
+    def inverse(self, h) -> np.ndarray:
+        """Loss value at display height ``h`` in [0, 1] (for evenly spaced contour levels)."""
+        h = np.asarray(h, dtype=float)
+        top = self._raw(self.ceiling)
+        return self.floor + (np.expm1(h * top) if self.log else h * top)
+
+    def contour_levels(self, count: int) -> np.ndarray:
+        """``count`` levels above the floor: log-spaced for huge ranges, else denser near the
+        bottom (quadratic in height) so bowls show evenly spaced rings."""
+        h = np.linspace(0, 1, count + 1)[1:]
+        return self.inverse(h if self.log else h**2)
+
     def __call__(self, f) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):
             top = self._raw(self.ceiling)

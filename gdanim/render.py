@@ -12,6 +12,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from gdanim.subtitles import write_subtitles
+
 QUALITIES = {
     "tiny": {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5},  # tests
     "low": {"quality": "low_quality"},
@@ -42,6 +44,8 @@ def render_scene(scene_cls: type, params, *, quality: str = "medium", out_dir: P
             if dry_run:
                 return None
             produced = Path(scene.renderer.file_writer.movie_file_path)
+        for subtitle in write_subtitles(getattr(scene, "cues", []), produced):
+            os.replace(subtitle, final.with_suffix(subtitle.suffix))
         os.replace(produced, final)
         return final
     finally:

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from gdanim.landscapes import LANDSCAPES, Landscape, get_landscape
+from gdanim.landscapes import LANDSCAPES, Landscape, _sin_hav, get_landscape
 
 CUSTOM_FORMULAS = ["x**2 + 3*sin(y)", "exp(-x**2) * cos(y) + 0.1*y**2", "sqrt(x**2 + y**2 + 1)"]
 
@@ -67,8 +67,16 @@ def test_documented_minima_are_minima(case):
     landscape = build(case)
     minima = landscape.minima
     assert minima.dtype == np.float64 and minima.ndim == 2 and minima.shape[1] == 2
-    np.testing.assert_allclose(landscape.value(minima), landscape.min_value, rtol=0, atol=1e-9)
-    assert np.all(np.linalg.norm(landscape.gradient(minima), axis=-1) < 1e-6)
+    np.testing.assert_allclose(landscape.value(minima), landscape.min_value, rtol=0, atol=1e-12)
+    gradients = landscape.gradient(minima)
+    assert np.all(np.linalg.norm(gradients, axis=-1) < 1e-8)
+    # A Newton step (Hessian from differences of the analytic gradient) must not move the point.
+    h = 1e-5
+    for minimum, gradient in zip(minima, gradients):
+        hessian = np.column_stack(
+            [(landscape.gradient(minimum + h * e) - landscape.gradient(minimum - h * e)) / (2 * h) for e in np.eye(2)]
+        )
+        assert np.linalg.norm(np.linalg.solve(hessian, gradient)) < 1e-11
     angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
     ring = 1e-3 * np.column_stack([np.cos(angles), np.sin(angles)])
     for minimum in minima:
@@ -169,6 +177,13 @@ def test_ackley_gradient_at_origin_is_zero_without_warnings():
         value = ackley.value((0.0, 0.0))
     np.testing.assert_array_equal(gradient, 0.0)
     assert abs(value) < 1e-12
+
+
+def test_sin_hav_matches_numpy_trigonometry():
+    theta = np.concatenate([np.random.default_rng(6).uniform(-200, 200, 100_000), [0.0, np.pi, -np.pi, 1e-9]])
+    sin, hav = _sin_hav(theta, 1.0)
+    np.testing.assert_allclose(sin, np.sin(theta), rtol=1e-15, atol=3e-16)
+    np.testing.assert_allclose(hav, np.sin(theta / 2) ** 2, rtol=2e-15, atol=0)
 
 
 def test_linear_regression_data_is_seeded():
@@ -317,6 +332,7 @@ def test_unknown_parameter_names_the_valid_ones():
         ("valley", {"k": -1.0}),
         ("valley", {"k": True}),
         ("ackley", {"a": float("nan")}),
+        ("ackley", {"c": 0.0}),
         ("linear_regression", {"n_samples": 2.5}),
         ("linear_regression", {"x_range": (3.0, 1.0)}),
         ("custom", {"domain": "big"}),

@@ -12,6 +12,10 @@ from gdanim.visual.theme import THEME, Theme
 STATUS_LABELS = {"converged_grad": "converged", "converged_loss": "converged",
                  "diverged": "diverged", "max_steps": "max steps"}
 
+STOP_PHRASES = {"converged_grad": "converged, the gradient is below tolerance",
+                "converged_loss": "converged, the loss stopped changing",
+                "diverged": "diverged, the steps blew up", "max_steps": "out of steps"}
+
 
 def fmt(value: float) -> str:
     """Numbers that keep their width: fixed point in a readable range, else scientific."""

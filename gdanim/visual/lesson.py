@@ -1,12 +1,23 @@
-"""LessonScene: the base of every gdanim scene - theme, params object, frame-fixed overlays."""
+"""LessonScene: the base of every gdanim scene - theme, params, narration beats, overlays.
+
+A lesson reads like a lecture script: ``show_title`` -> setup -> ``say(...)`` + animation,
+beat after beat -> ``show_takeaway``. Each caption's start and end time is recorded as a
+subtitle cue, written beside the video as .srt/.vtt.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import ThreeDScene
+from manim import FadeIn, FadeOut, FullScreenRectangle, ThreeDScene
 
+from gdanim.subtitles import Cue
+from gdanim.visual.narration import Caption, TakeawayCard, TitleCard
 from gdanim.visual.theme import THEME
+
+FADE = 0.4  # seconds for caption and card transitions
+READING_CHARS_PER_SECOND = 15  # a caption stays up at least this long before the next one
+MIN_CAPTION_SECONDS = 2.0
 
 
 class LessonScene(ThreeDScene):
@@ -20,13 +31,23 @@ class LessonScene(ThreeDScene):
 
     def __init__(self, params=None, **kwargs):
         self.params = params if params is not None else self.Params()
+        self.cues: list[Cue] = []
+        self._caption: Caption | None = None
+        self._caption_start = 0.0
         super().__init__(**kwargs)
 
     def setup(self):
         self.camera.background_color = THEME.background
 
+    @property
+    def now(self) -> float:
+        """Seconds of video so far."""
+        return self.renderer.time
+
+    # --- overlays -------------------------------------------------------------------------
+
     def add_overlay(self, *mobjects) -> None:
-        """Fix mobjects in the frame, including children they swap in later (HUD rebuilds).
+        """Fix mobjects in the frame, including children they swap in later.
 
         manim's camera remembers fixed mobjects one by one, so a rebuilt child would otherwise
         be drawn in 3D space; the updater re-registers the family after each update.
@@ -39,3 +60,50 @@ class LessonScene(ThreeDScene):
         """Add trajectory tracers with their balls turned to face the camera as it moves."""
         self.add(*tracers)
         self.renderer.camera.add_fixed_orientation_mobjects(*(t.ball for t in tracers))
+
+    # --- narration ------------------------------------------------------------------------
+
+    def show_title(self, title: str, subtitle: str = "", hold: float = 2.0) -> None:
+        """Opening card, alone on screen, then cleared for the lesson."""
+        card = TitleCard(title, subtitle)
+        self.add_fixed_in_frame_mobjects(card)
+        self.play(FadeIn(card), run_time=FADE)
+        self.cues.append(Cue(self.now - FADE, self.now + hold, f"{title}: {subtitle}" if subtitle else title))
+        self.wait(hold)
+        self.play(FadeOut(card), run_time=FADE)
+        self.remove_fixed_in_frame_mobjects(card)
+
+    def say(self, text: str) -> None:
+        """Start a caption beat: the previous caption fades out, this one fades in."""
+        caption = Caption(text)
+        self.add_fixed_in_frame_mobjects(caption)
+        old = self._close_caption()
+        animations = [FadeIn(caption)] + ([FadeOut(old)] if old is not None else [])
+        self.play(*animations, run_time=FADE)
+        self._caption, self._caption_start = caption, self.now - FADE
+
+    def clear_caption(self) -> None:
+        old = self._close_caption()
+        if old is not None:
+            self.play(FadeOut(old), run_time=FADE)
+
+    def _close_caption(self):
+        """End the current cue, after its reading time; return its mobject (still shown) or None."""
+        if self._caption is not None:
+            reading = max(MIN_CAPTION_SECONDS, len(self._caption.text) / READING_CHARS_PER_SECOND)
+            if self.now - self._caption_start < reading:
+                self.wait(reading - (self.now - self._caption_start))
+        old, self._caption = self._caption, None
+        if old is not None:
+            self.cues.append(Cue(self._caption_start, self.now, old.text))
+        return old
+
+    def show_takeaway(self, text: str, hold: float = 3.0) -> None:
+        """Closing card over a dimmed scene; its text is also the last subtitle cue."""
+        self.clear_caption()
+        dim = FullScreenRectangle(fill_color=THEME.background, fill_opacity=0.75, stroke_width=0)
+        card = TakeawayCard(text)
+        self.add_fixed_in_frame_mobjects(dim, card)
+        self.play(FadeIn(dim), FadeIn(card), run_time=FADE)
+        self.cues.append(Cue(self.now - FADE, self.now + hold, "Takeaway: " + " ".join(text.split())))
+        self.wait(hold)

@@ -33,6 +33,11 @@ class Theme:
         "running": "#ECEFF4", "converged": OKABE_ITO["bluish_green"],
         "diverged": OKABE_ITO["vermillion"], "max steps": OKABE_ITO["yellow"],
     })
+    # what a symbol or arrow stands for -> colour, shared by arrows and equations
+    role_colors: dict = field(default_factory=lambda: {
+        "gradient": OKABE_ITO["vermillion"], "velocity": OKABE_ITO["sky_blue"], "lr": OKABE_ITO["yellow"],
+        "lookahead": OKABE_ITO["reddish_purple"],
+    })
     optimizer_colors: dict = field(default_factory=lambda: {
         "gd": OKABE_ITO["vermillion"], "sgd": OKABE_ITO["grey"], "momentum": OKABE_ITO["sky_blue"],
         "nesterov": OKABE_ITO["blue"], "adagrad": OKABE_ITO["yellow"],

@@ -1,0 +1,49 @@
+"""EquationCard: update rules on screen, each symbol coloured like the arrow that shows it."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, BackgroundRectangle, MathTex, Text, VGroup
+
+from gdanim.visual.theme import THEME, Theme
+
+# The update rules as the lessons write them (torch's form; see gdanim.optimizers).
+UPDATE_RULES = {
+    "gd": [r"\theta \leftarrow \theta - \alpha \, \nabla L(\theta)"],
+    "sgd": [r"\theta \leftarrow \theta - \alpha \, \nabla L(\theta)"],
+    "momentum": [r"v \leftarrow \beta v + \nabla L(\theta)", r"\theta \leftarrow \theta - \alpha v"],
+    "nesterov": [r"v \leftarrow \beta v + \nabla L(\theta)",
+                 r"\theta \leftarrow \theta - \alpha \, (\nabla L(\theta) + \beta v)"],
+    "adagrad": [r"G \leftarrow G + g^2",
+                r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{G} + \epsilon} \, g"],
+    "rmsprop": [r"E[g^2] \leftarrow \rho E[g^2] + (1-\rho) g^2",
+                r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{E[g^2]} + \epsilon} \, g"],
+    "adam": [r"m \leftarrow \beta_1 m + (1-\beta_1) g", r"v \leftarrow \beta_2 v + (1-\beta_2) g^2",
+             r"\theta \leftarrow \theta - \alpha \, \frac{\hat m}{\sqrt{\hat v} + \epsilon}"],
+    "adamw": [r"\theta \leftarrow \theta - \alpha \left(\frac{\hat m}{\sqrt{\hat v} + \epsilon} + \lambda \theta\right)"],
+}
+
+# Symbol -> theme role, so arrows and equations share colours.
+SYMBOL_ROLES = {r"\nabla L(\theta)": "gradient", "g": "gradient", r"\alpha": "lr", "v": "velocity"}
+
+
+class EquationCard(VGroup):
+    """A titled panel of MathTex lines with symbols coloured by role (gradient, velocity...)."""
+
+    def __init__(self, lines: list[str], *, title: str = "", font_size: float = 30,
+                 colors: dict[str, str] | None = None, theme: Theme = THEME):
+        super().__init__()
+        tex_colors = colors if colors is not None else {
+            sym: theme.role_colors[role] for sym, role in SYMBOL_ROLES.items()}
+        rows = [MathTex(line, font_size=font_size, color=theme.text,
+                        substrings_to_isolate=list(tex_colors), tex_to_color_map=tex_colors)
+                for line in lines]
+        body = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        if title:
+            head = Text(title, font=theme.font, font_size=theme.hud_size, color=theme.muted)
+            body = VGroup(head, body).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        panel = BackgroundRectangle(body, color=theme.panel, fill_opacity=theme.panel_opacity, buff=0.2)
+        self.add(panel, body)
+
+    @classmethod
+    def for_optimizer(cls, name: str, **kwargs) -> "EquationCard":
+        return cls(UPDATE_RULES[name], title=kwargs.pop("title", name), **kwargs)

@@ -1,0 +1,71 @@
+"""LossCurve: loss against step on a log axis, one line per run, a cursor at the current step."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, Axes, DashedLine, Text, ValueTracker, VGroup, VMobject
+
+from gdanim.engine import Trajectory
+from gdanim.visual.theme import THEME, Theme
+
+
+def plotted_loss(traj: Trajectory, runs) -> tuple[np.ndarray, bool]:
+    """(values, log): the excess loss L - L* on a log axis when the minimum is known and
+    everything is positive; otherwise raw loss on a linear axis (e.g. the saddle)."""
+    values = traj.losses[list(runs)]
+    if traj.landscape.min_value is not None:
+        values = values - traj.landscape.min_value
+    log = bool(np.all(values[np.isfinite(values)] > -1e-12))
+    if log:
+        values = np.log10(np.maximum(values, 1e-12))
+    return np.nan_to_num(values, nan=0.0, posinf=12.0, neginf=-12.0), log
+
+
+class LossCurve(VGroup):
+    """Lines grow with the step tracker; diverged runs are clipped at the top of the axis."""
+
+    def __init__(self, traj: Trajectory, runs, step: ValueTracker, colors, *, width: float = 4.0,
+                 height: float = 2.4, max_step: int | None = None, theme: Theme = THEME):
+        super().__init__()
+        self.runs, self.step = list(runs), step
+        values, self.log = plotted_loss(traj, self.runs)
+        last = int(max_step if max_step is not None else traj.stop_step[self.runs].max())
+        last = max(last, 1)
+        finite = values[:, : last + 1]
+        lo, hi = float(np.floor(finite.min())), float(np.ceil(finite.max()))
+        if hi - lo < 1:
+            hi = lo + 1
+        # values are drawn relative to the bottom so the step axis sits at the bottom edge
+        self.values = np.clip(values, lo, hi) - lo
+        self.value_range = (lo, hi)
+        self.axes = Axes(x_range=[0, last, max(last // 4, 1)], y_range=[0, hi - lo, max((hi - lo) // 4, 1)],
+                         x_length=width, y_length=height, tips=False,
+                         axis_config={"color": theme.axis_color, "stroke_width": 1.5, "include_ticks": False})
+        ylabel = "log₁₀(L − L*)" if self.log else "L"
+        labels = VGroup(
+            Text("step", font=theme.font, font_size=theme.hud_size * 0.8, color=theme.muted)
+            .next_to(self.axes.x_axis, DOWN, buff=0.1),
+            Text(ylabel, font=theme.font, font_size=theme.hud_size * 0.8, color=theme.muted)
+            .next_to(self.axes.y_axis, LEFT, buff=0.1).rotate(np.pi / 2),
+        )
+        self.lines = VGroup(*[VMobject(stroke_color=c, stroke_width=3) for c in colors])
+        self.cursor = DashedLine(self.axes.c2p(0, 0), self.axes.c2p(0, hi - lo), stroke_width=1.5,
+                                 color=theme.muted)
+        self.add(self.axes, labels, self.lines, self.cursor)
+        self._update()
+        self.add_updater(lambda m: m._update())
+
+    def points_until(self, i: int, s: float) -> np.ndarray:
+        """Scene points of run ``i``'s curve up to fractional step ``s``."""
+        k = int(min(max(s, 0), self.values.shape[1] - 1))
+        steps = np.arange(k + 1)
+        return np.array([self.axes.c2p(x, y) for x, y in zip(steps, self.values[i, : k + 1])])
+
+    def _update(self) -> None:
+        s = self.step.get_value()
+        for i, line in enumerate(self.lines):
+            pts = self.points_until(i, s)
+            line.set_points_as_corners(pts if len(pts) > 1 else np.vstack([pts, pts]))
+        top = self.axes.y_range[1]
+        x = min(s, self.axes.x_range[1])
+        self.cursor.put_start_and_end_on(self.axes.c2p(x, 0), self.axes.c2p(x, top))
