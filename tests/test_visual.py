@@ -1,7 +1,10 @@
 """The manim kit: geometry checked numerically, and every scene run in dry-run mode."""
 
+from datetime import timedelta
+
 import numpy as np
 import pytest
+import srt
 
 manim = pytest.importorskip("manim")
 
@@ -76,12 +79,18 @@ def test_gradient_descent_scene_with_altered_params_renders_a_video(tmp_path):
 
     cls = get_scene("GradientDescent3D")
     params = cls.Params(landscape="rosenbrock", optimizer="adam", lr=0.1, start=(-1.5, 2.0),
-                        steps=8, seconds_per_step=0.2, hold=0.4, surface_resolution=8)
+                        steps=8, seconds_per_step=0.2, first_steps=1, surface_resolution=8)
     path = render_scene(cls, params, quality="tiny", out_dir=tmp_path)
     assert path == tmp_path / "tiny" / "GradientDescent3D.mp4"
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
-    assert seconds == pytest.approx(8 * 0.2 + 0.4, abs=0.25)
+    assert 8 < seconds < 40 and frames == pytest.approx(seconds * 5, abs=2)
     reader = imageio_ffmpeg.read_frames(str(path))
     meta = next(reader)
     assert tuple(meta["size"]) == (256, 144)
-    assert [p.name for p in (tmp_path / "tiny").iterdir()] == ["GradientDescent3D.mp4"]
+    names = sorted(p.name for p in (tmp_path / "tiny").iterdir())
+    assert names == ["GradientDescent3D.mp4", "GradientDescent3D.srt", "GradientDescent3D.vtt"]
+    cues = list(srt.parse((tmp_path / "tiny" / "GradientDescent3D.srt").read_text()))
+    assert len(cues) >= 4 and cues[0].content.startswith("Gradient descent")
+    assert all(a.end <= b.start + timedelta(milliseconds=1) for a, b in zip(cues, cues[1:]))
+    assert cues[-1].end.total_seconds() == pytest.approx(seconds, abs=0.5)
+    assert (tmp_path / "tiny" / "GradientDescent3D.vtt").read_text().startswith("WEBVTT")

@@ -7,23 +7,25 @@ from manim import DOWN, LEFT, BackgroundRectangle, MathTex, Text, VGroup
 from gdanim.visual.theme import THEME, Theme
 
 # The update rules as the lessons write them (torch's form; see gdanim.optimizers).
+# Single-letter symbols to colour are marked {{ }}: matching a bare "g" would split \right.
 UPDATE_RULES = {
     "gd": [r"\theta \leftarrow \theta - \alpha \, \nabla L(\theta)"],
-    "sgd": [r"\theta \leftarrow \theta - \alpha \, \nabla L(\theta)"],
-    "momentum": [r"v \leftarrow \beta v + \nabla L(\theta)", r"\theta \leftarrow \theta - \alpha v"],
-    "nesterov": [r"v \leftarrow \beta v + \nabla L(\theta)",
-                 r"\theta \leftarrow \theta - \alpha \, (\nabla L(\theta) + \beta v)"],
-    "adagrad": [r"G \leftarrow G + g^2",
-                r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{G} + \epsilon} \, g"],
-    "rmsprop": [r"E[g^2] \leftarrow \rho E[g^2] + (1-\rho) g^2",
-                r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{E[g^2]} + \epsilon} \, g"],
-    "adam": [r"m \leftarrow \beta_1 m + (1-\beta_1) g", r"v \leftarrow \beta_2 v + (1-\beta_2) g^2",
+    "sgd": [r"\theta \leftarrow \theta - \alpha \, {{g}}"],
+    "momentum": [r"{{v}} \leftarrow \beta {{v}} + \nabla L(\theta)", r"\theta \leftarrow \theta - \alpha {{v}}"],
+    "nesterov": [r"{{v}} \leftarrow \beta {{v}} + \nabla L(\theta)",
+                 r"\theta \leftarrow \theta - \alpha \, (\nabla L(\theta) + \beta {{v}})"],
+    "adagrad": [r"G \leftarrow G + {{g}}^2",
+                r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{G} + \epsilon} \, {{g}}"],
+    "rmsprop": [r"E[g^2] \leftarrow \rho E[g^2] + (1-\rho) {{g}}^2",
+                r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{E[g^2]} + \epsilon} \, {{g}}"],
+    "adam": [r"m \leftarrow \beta_1 m + (1-\beta_1) {{g}}", r"v \leftarrow \beta_2 v + (1-\beta_2) {{g}}^2",
              r"\theta \leftarrow \theta - \alpha \, \frac{\hat m}{\sqrt{\hat v} + \epsilon}"],
     "adamw": [r"\theta \leftarrow \theta - \alpha \left(\frac{\hat m}{\sqrt{\hat v} + \epsilon} + \lambda \theta\right)"],
 }
 
-# Symbol -> theme role, so arrows and equations share colours.
-SYMBOL_ROLES = {r"\nabla L(\theta)": "gradient", "g": "gradient", r"\alpha": "lr", "v": "velocity"}
+# Symbol -> theme role, so arrows and equations share colours. Multi-letter symbols are
+# isolated wherever they appear; single letters only where a rule marks them {{ }}.
+SYMBOL_ROLES = {r"\nabla L(\theta)": "gradient", r"\alpha": "lr", "g": "gradient", "v": "velocity"}
 
 
 class EquationCard(VGroup):
@@ -34,9 +36,13 @@ class EquationCard(VGroup):
         super().__init__()
         tex_colors = colors if colors is not None else {
             sym: theme.role_colors[role] for sym, role in SYMBOL_ROLES.items()}
-        rows = [MathTex(line, font_size=font_size, color=theme.text,
-                        substrings_to_isolate=list(tex_colors), tex_to_color_map=tex_colors)
-                for line in lines]
+        isolate = [sym for sym in tex_colors if len(sym) > 1]
+        rows = []
+        for line in lines:
+            row = MathTex(line, font_size=font_size, color=theme.text, substrings_to_isolate=isolate)
+            for sym, color in tex_colors.items():
+                row.set_color_by_tex(sym, color, substring=False)
+            rows.append(row)
         body = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         if title:
             head = Text(title, font=theme.font, font_size=theme.hud_size, color=theme.muted)
