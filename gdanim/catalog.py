@@ -1,6 +1,8 @@
 """Scene discovery: every LessonScene subclass in the ``scenes`` package, by class name.
 
-New scene modules are picked up without edits anywhere else.
+New scene modules are picked up without edits anywhere else. Modules named in the
+environment variable GDANIM_SCENE_MODULES (comma-separated, importable) are added after
+the course's own scenes, so a teacher can keep extra lessons in their own package.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import inspect
+import os
 import pkgutil
 
 
@@ -17,8 +20,10 @@ def discover_scenes() -> dict[str, type]:
     from gdanim.visual.lesson import LessonScene
 
     found: dict[str, type] = {}
-    for info in sorted(pkgutil.iter_modules(scenes.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"scenes.{info.name}")
+    names = [f"scenes.{info.name}" for info in sorted(pkgutil.iter_modules(scenes.__path__), key=lambda m: m.name)]
+    names += [n.strip() for n in os.environ.get("GDANIM_SCENE_MODULES", "").split(",") if n.strip()]
+    for name in names:
+        module = importlib.import_module(name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, LessonScene) and cls is not LessonScene and cls.__module__ == module.__name__:
                 found[cls.__name__] = cls

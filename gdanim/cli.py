@@ -1,57 +1,126 @@
-"""The gdanim command line: list scenes and render them. Knows scenes only by their params."""
+"""The gdanim command line. Knows scenes only through their Params dataclasses.
+
+Exit codes: 0 ok, 1 a scene failed, 2 usage or config error (one line, no traceback
+unless --verbose).
+"""
 
 from __future__ import annotations
 
 import sys
-import time
+import traceback
 from pathlib import Path
 
 import click
 
-from gdanim.render import QUALITIES
+from gdanim.render import FORMATS, QUALITIES
+
+
+class Failure(click.ClickException):
+    """A one-line error with exit code 2 (usage/config) or 1 (a render failed)."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.exit_code = code
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=False, highlight=False)
 
 
 @click.group()
-def main():
-    """Render gradient-descent lessons as videos."""
+@click.option("--verbose", is_flag=True, help="show tracebacks on errors")
+@click.pass_context
+def main(ctx, verbose):
+    """Render gradient-descent lessons as videos and course-page GIFs."""
+    ctx.obj = {"verbose": verbose}
+
+
+def _guard(ctx, fn):
+    """Run fn, turning expected errors into one clean line (tracebacks with --verbose)."""
+    from gdanim.config import ConfigError
+
+    try:
+        return fn()
+    except (ConfigError, KeyError, ValueError) as exc:
+        if ctx.obj.get("verbose"):
+            traceback.print_exc()
+        message = exc.args[0] if exc.args else str(exc)
+        raise Failure(str(message)) from None
 
 
 @main.command("list")
 def list_scenes():
     """Every scene with its description and parameters."""
+    from rich.table import Table
+
     from gdanim.catalog import discover_scenes
     from gdanim.config import param_table
 
+    console = _console()
     for name, cls in discover_scenes().items():
-        click.echo(f"{name}: {(cls.__doc__ or '').strip().splitlines()[0]}")
-        for name, default, type_name, help_text in param_table(cls.Params):
-            click.echo(f"    {name} = {default!r}  ({type_name})  {help_text}")
+        table = Table(title=f"[bold]{name}[/bold]: {(cls.__doc__ or '').strip().splitlines()[0]}",
+                      title_justify="left", show_edge=False, pad_edge=False)
+        for column in ("parameter", "default", "type", "meaning"):
+            table.add_column(column)
+        for pname, default, type_name, help_text in param_table(cls.Params):
+            table.add_row(pname, repr(default), type_name, help_text)
+        console.print(table)
+        console.print()
 
 
 @main.command()
-@click.argument("scenes", nargs=-1, required=True)
-@click.option("--quality", type=click.Choice(list(QUALITIES)), default="medium", show_default=True)
+@click.argument("scenes", nargs=-1)
+@click.option("--quality", type=click.Choice(list(QUALITIES)), default="medium", show_default=True,
+              help="manim preset: low 480p15, medium 720p30, high 1080p60, 4k")
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "both"]), default="mp4", show_default=True)
+@click.option("--set", "overrides", multiple=True, metavar="Scene.param=value",
+              help="override a parameter (TOML value), repeatable")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="course config [default: ./gdanim.toml if present]")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="scenes rendered in parallel")
+@click.option("--force", is_flag=True, help="render even when a cached output matches")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
-              show_default=True, help="where finished videos go")
-def render(scenes, quality, out):
-    """Render SCENES to OUT/<quality>/<Scene>.mp4."""
-    from gdanim.catalog import discover_scenes, get_scene
-    from gdanim.render import render_scene
+              show_default=True, help="where outputs and the manifest go")
+@click.option("--gif-width", type=click.IntRange(min=16), default=480, show_default=True)
+@click.option("--gif-fps", type=click.IntRange(min=1, max=50), default=12, show_default=True)
+@click.pass_context
+def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, gif_width, gif_fps):
+    """Render SCENES (default: every scene in the config) to OUT/<quality>/<Scene>.mp4|gif.
 
-    available = discover_scenes()
-    try:
-        classes = [get_scene(name, available) for name in scenes]
-    except KeyError as err:
-        raise click.UsageError(err.args[0]) from None
-    failed = 0
-    for cls in classes:
-        t0 = time.perf_counter()
-        click.echo(f"rendering {cls.__name__} ({quality}) ...")
-        try:
-            path = render_scene(cls, cls.Params(), quality=quality, out_dir=out)
-        except Exception as exc:  # one failing scene must not stop the others
-            failed += 1
-            click.echo(f"error: {cls.__name__} failed: {exc}", err=True)
-            continue
-        click.echo(f"  {path}  ({time.perf_counter() - t0:.1f} s)")
-    sys.exit(1 if failed else 0)
+    \b
+    Examples:
+      gdanim render GradientDescent3D --quality low
+      gdanim render LearningRateEffects --set LearningRateEffects.lrs=[0.001,0.01,0.1]
+      gdanim render --format both --jobs 2
+    """
+    from rich.table import Table
+
+    from gdanim.batch import plan_jobs, run_batch
+    from gdanim.catalog import discover_scenes
+    from gdanim.render import OutputSettings
+
+    formats = FORMATS if fmt == "both" else (fmt,)
+    settings = OutputSettings(quality=quality, formats=formats, gif_width=gif_width, gif_fps=gif_fps,
+                              out_dir=out)
+    planned = _guard(ctx, lambda: plan_jobs(list(scenes), settings, config_path=config_path,
+                                            overrides=list(overrides), scenes=discover_scenes()))
+    console = _console()
+    results = run_batch(planned, jobs_in_parallel=jobs, force=force, console=console,
+                        show_progress=sys.stdout.isatty())
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("scene", "status", "video s", "render s", "outputs"):
+        table.add_column(column)
+    for r in results:
+        files = ", ".join(f"{k} {r.size.get(k, 0) / 1e6:.2f} MB" for k in FORMATS if k in r.files) or r.error
+        style = {"failed": "red", "cached": "dim"}.get(r.status, "")
+        table.add_row(r.job.scene, f"[{style}]{r.status}[/]" if style else r.status,
+                      f"{r.duration:.1f}", f"{r.seconds:.1f}", files)
+    console.print(table)
+    console.print(f"outputs in {out / quality}/, manifest {out / 'manifest.json'}")
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        raise Failure(f"{len(failed)} of {len(results)} scenes failed: "
+                      + "; ".join(f"{r.job.scene}: {r.error}" for r in failed), code=1)

@@ -1,17 +1,28 @@
-"""Render one scene with manim, in this process, and move the finished file into place.
+"""Render jobs: one scene + params + output settings -> finished files, written atomically.
 
-Output is written under a private temporary media directory and only moved to its final
-name once complete (same filesystem, os.replace), so an interrupted render never leaves a
-truncated file where a finished one belongs.
+A job renders its scene once, losslessly (libx264rgb, crf 0), in a private work folder, then
+encodes the MP4 (H.264, yuv420p, faststart) and/or the course-page GIF (per-scene palette)
+from that intermediate with imageio-ffmpeg's bundled ffmpeg, and only then moves each file
+into place. A killed render leaves no partial file where a finished one belongs; stale work
+folders of dead processes are removed by the next run.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import importlib.metadata
+import inspect
+import json
 import os
 import shutil
+import subprocess
 import tempfile
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from gdanim import __version__
 from gdanim.subtitles import write_subtitles
 
 QUALITIES = {
@@ -21,32 +32,284 @@ QUALITIES = {
     "high": {"quality": "high_quality"},
     "4k": {"quality": "fourk_quality"},
 }
+FORMATS = ("mp4", "gif")
+ENCODING_VERSION = 1  # bump when the ffmpeg settings below change, to expire cached outputs
+LOSSLESS = {"video_codec": "libx264rgb", "pixel_format": "rgb24",
+            "video_encoder_options": {"crf": "0", "preset": "ultrafast"}}
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """What to produce and where: shared by every job of a run."""
+
+    quality: str = "medium"
+    formats: tuple[str, ...] = ("mp4",)
+    gif_width: int = 480
+    gif_fps: int = 12
+    out_dir: Path = Path("media")
+
+
+@dataclass(frozen=True)
+class Job:
+    scene: str
+    params: dict  # resolved parameters, JSON-able
+    settings: OutputSettings
+    key: str = ""
+
+    @property
+    def folder(self) -> Path:
+        return self.settings.out_dir / self.settings.quality
+
+    def output_path(self, fmt: str) -> Path:
+        return self.folder / f"{self.scene}.{fmt}"
+
+    @property
+    def manifest_id(self) -> str:
+        return f"{self.settings.quality}/{self.scene}"
+
+
+@dataclass
+class JobResult:
+    job: Job
+    status: str  # rendered / cached / failed
+    files: dict = field(default_factory=dict)
+    duration: float = 0.0
+    frames: int = 0
+    size: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str = ""
+
+
+def versions() -> dict:
+    return {"gdanim": __version__, "gdanim_source": _gdanim_source_digest(),
+            "manim": importlib.metadata.version("manim")}
+
+
+def _gdanim_source_digest() -> str:
+    """Hash of gdanim's own code: a kit change re-renders, like a version bump would."""
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def job_key(scene_cls: type, params: dict, settings: OutputSettings) -> str:
+    """Content hash of everything that shapes the output files."""
+    blob = {
+        "scene": scene_cls.__name__, "source": inspect.getsource(inspect.getmodule(scene_cls)),
+        "params": params, "quality": settings.quality, "formats": sorted(settings.formats),
+        "gif": [settings.gif_width, settings.gif_fps] if "gif" in settings.formats else None,
+        "versions": versions(), "encoding": ENCODING_VERSION,
+    }
+    return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
+
+
+# --- rendering ------------------------------------------------------------------------------
 
 
 def render_scene(scene_cls: type, params, *, quality: str = "medium", out_dir: Path = Path("media"),
                  dry_run: bool = False) -> Path | None:
-    """Render ``scene_cls(params)`` to ``out_dir/<quality>/<Scene>.mp4``; return that path."""
+    """Render one scene to ``out_dir/<quality>/<Scene>.mp4`` (a convenience over ``run_job``)."""
+    from gdanim.config import as_dict
+
+    settings = OutputSettings(quality=quality, formats=("mp4",), out_dir=Path(out_dir))
+    job = Job(scene_cls.__name__, as_dict(params), settings)
+    result = run_job(job, scene_cls=scene_cls, params_obj=params, dry_run=dry_run, raise_errors=True)
+    return None if dry_run else result.files["mp4"]
+
+
+def run_job(job: Job, *, scene_cls: type | None = None, params_obj=None, dry_run: bool = False,
+            progress=None, raise_errors: bool = False) -> JobResult:
+    """Render ``job`` and move its files into place. ``progress(seconds_done)`` is called
+    as frames are written. Errors become a failed JobResult unless ``raise_errors``."""
+    t0 = time.perf_counter()
+    try:
+        if scene_cls is None:
+            from gdanim.catalog import get_scene
+            from gdanim.config import build_params
+
+            scene_cls = get_scene(job.scene)
+            params_obj = build_params(scene_cls.Params, job.params, where=job.scene)
+        files = _render_files(job, scene_cls, params_obj, dry_run, progress)
+    except Exception as exc:
+        if raise_errors:
+            raise
+        return JobResult(job, "failed", seconds=time.perf_counter() - t0,
+                         error=f"{type(exc).__name__}: {exc}".splitlines()[0])
+    result = JobResult(job, "rendered", files=files, seconds=time.perf_counter() - t0)
+    if files:
+        first = files.get("mp4") or files.get("gif")
+        result.frames, result.duration = probe(first)
+        result.size = {fmt: files[fmt].stat().st_size for fmt in FORMATS if fmt in files}
+    return result
+
+
+def _render_files(job: Job, scene_cls, params_obj, dry_run, progress) -> dict:
     from manim import tempconfig
 
-    out_dir = Path(out_dir)
-    final = out_dir / quality / f"{scene_cls.__name__}.mp4"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{scene_cls.__name__}-", dir=final.parent))
+    job.folder.mkdir(parents=True, exist_ok=True)
+    cache = job.settings.out_dir / ".cache" / job.scene
+    work_root = job.settings.out_dir / ".work"
+    remove_stale_work(work_root)
+    work_root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"{job.scene}-", dir=work_root))
+    lock = open(work / ".lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # held until this process ends, however it ends
     try:
         settings = {
-            **QUALITIES[quality], "media_dir": str(work), "verbosity": "WARNING",
-            "progress_bar": "none", "disable_caching": True, "dry_run": dry_run,
-            "output_file": scene_cls.__name__, "format": "mp4",
+            **QUALITIES[job.settings.quality], **LOSSLESS, "media_dir": str(work),
+            "tex_dir": str(cache / "Tex"), "text_dir": str(cache / "texts"),  # private: no TeX races
+            "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True,
+            "dry_run": dry_run, "output_file": job.scene, "format": "mp4",
         }
         with tempconfig(settings):
-            scene = scene_cls(params=params)
+            scene = scene_cls(params=params_obj)
+            if progress is not None:
+                _report_frames(scene, progress)
             scene.render()
             if dry_run:
-                return None
-            produced = Path(scene.renderer.file_writer.movie_file_path)
-        for subtitle in write_subtitles(getattr(scene, "cues", []), produced):
-            os.replace(subtitle, final.with_suffix(subtitle.suffix))
-        os.replace(produced, final)
-        return final
+                return {}
+            intermediate = Path(scene.renderer.file_writer.movie_file_path)
+        staged = {}
+        if "mp4" in job.settings.formats:
+            staged["mp4"] = encode_mp4(intermediate, work / "final.mp4")
+        if "gif" in job.settings.formats:
+            staged["gif"] = encode_gif(intermediate, work / "final.gif", job.settings.gif_width,
+                                       job.settings.gif_fps)
+        subtitles = write_subtitles(getattr(scene, "cues", []), work / "final.mp4")
+        files = {}
+        for path in subtitles:  # subtitles first: a finished video never lacks its captions
+            final = job.output_path(path.suffix.lstrip("."))
+            os.replace(path, final)
+            files[path.suffix.lstrip(".")] = final
+        for fmt, path in staged.items():
+            os.replace(path, job.output_path(fmt))
+            files[fmt] = job.output_path(fmt)
+        return files
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        lock.close()
+
+
+def _report_frames(scene, progress) -> None:
+    """Wrap the renderer's frame writer to report seconds of video done."""
+    renderer = scene.renderer
+    add_frame = renderer.add_frame
+
+    def counting_add_frame(frame, num_frames=1):
+        add_frame(frame, num_frames)
+        progress(renderer.time)
+
+    renderer.add_frame = counting_add_frame
+
+
+def remove_stale_work(work_root: Path) -> None:
+    """Delete work folders whose renderer is gone (killed mid-render): their lock is free.
+
+    The kernel releases a process's locks when it exits, even if it lingers as a zombie,
+    which a pid check would mistake for a live process.
+    """
+    if not work_root.is_dir():
+        return
+    for folder in work_root.iterdir():
+        try:
+            with open(folder / ".lock", "r") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a live render
+        except FileNotFoundError:  # being created right now, unless it is old
+            if time.time() - folder.stat().st_mtime < 60:
+                continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- ffmpeg ---------------------------------------------------------------------------------
+
+
+def ffmpeg_exe() -> str:
+    """imageio-ffmpeg's bundled binary: never whatever ffmpeg is (or is not) on PATH."""
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def _ffmpeg(*args: str) -> None:
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {done.stderr.strip().splitlines()[-1] if done.stderr else done.returncode}")
+
+
+def encode_mp4(source: Path, target: Path) -> Path:
+    """H.264 yuv420p (plays everywhere), even frame size, moov atom first for the web."""
+    _ffmpeg("-i", str(source), "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:v", "libx264",
+            "-pix_fmt", "yuv420p", "-crf", "18", "-preset", "medium", "-movflags", "+faststart",
+            "-an", str(target))
+    return target
+
+
+GIF_MAX_BYTES = 5_000_000  # GitHub's image proxy limit: embeddable on course pages
+GIF_STEPS = ((1.0, 1.0, 256), (1.0, 0.75, 128), (0.8, 0.75, 128), (0.67, 0.6, 96), (0.5, 0.5, 64))
+
+
+def encode_gif(source: Path, target: Path, width: int, fps: int, max_bytes: int = GIF_MAX_BYTES) -> Path:
+    """A looping GIF with a palette made for this clip (diff stats) and ordered dithering,
+    which keeps files small and free of banding, unlike a fixed palette. If it comes out
+    over ``max_bytes``, width, fps and colours are stepped down until it fits."""
+    for width_scale, fps_scale, colors in GIF_STEPS:
+        w = max(int(width * width_scale) // 2 * 2, 16)
+        graph = (f"fps={max(fps * fps_scale, 1):g},scale='min({w},iw)':-2:flags=lanczos,split[a][b];"
+                 f"[a]palettegen=stats_mode=diff:max_colors={colors}[p];"
+                 "[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle")
+        _ffmpeg("-i", str(source), "-filter_complex", graph, "-loop", "0", str(target))
+        if target.stat().st_size <= max_bytes:
+            break
+    return target
+
+
+def probe(path: Path) -> tuple[int, float]:
+    """(frame count, seconds) of a video or GIF, via the bundled ffmpeg."""
+    import imageio_ffmpeg
+
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    return int(frames), float(seconds)
+
+
+# --- manifest -------------------------------------------------------------------------------
+
+
+def read_manifest(out_dir: Path) -> dict:
+    path = Path(out_dir) / "manifest.json"
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"outputs": {}}
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> None:
+    """Atomic: a reader never sees half a manifest."""
+    path = Path(out_dir) / "manifest.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".json.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def manifest_entry(result: JobResult) -> dict:
+    job = result.job
+    return {
+        "scene": job.scene, "quality": job.settings.quality, "params": job.params, "key": job.key,
+        "files": {fmt: str(p) for fmt, p in result.files.items()}, "duration": round(result.duration, 3),
+        "frames": result.frames, "size": result.size, "render_seconds": round(result.seconds, 2),
+        "versions": versions(),
+    }
+
+
+def is_cached(job: Job, manifest: dict) -> bool:
+    """Same key as the recorded output, and every recorded file still there."""
+    entry = manifest.get("outputs", {}).get(job.manifest_id)
+    if not entry or entry.get("key") != job.key:
+        return False
+    return all(Path(p).is_file() for p in entry["files"].values())

@@ -39,6 +39,11 @@ class LessonScene(ThreeDScene):
     def setup(self):
         self.camera.background_color = THEME.background
 
+    def tear_down(self):
+        """A caption still up at the end keeps its reading time and becomes the last cue."""
+        self._close_caption()
+        super().tear_down()
+
     @property
     def now(self) -> float:
         """Seconds of video so far."""

@@ -1,0 +1,5 @@
+"""``python -m gdanim`` is the ``gdanim`` command."""
+
+from gdanim.cli import main
+
+main()

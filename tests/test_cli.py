@@ -1,0 +1,140 @@
+"""The gdanim CLI end to end, on tiny test scenes: cache, manifest, outputs, errors, crashes."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import imageio_ffmpeg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "GDANIM_SCENE_MODULES": "tests.scenes_for_tests.tiny", "PYTHONPATH": str(ROOT)}
+
+
+def gdanim(*args, cwd=ROOT, check=None):
+    done = subprocess.run([sys.executable, "-m", "gdanim", *args], cwd=cwd, env=ENV,
+                          capture_output=True, text=True, timeout=300)
+    if check is not None:
+        assert done.returncode == check, done.stdout + done.stderr
+    return done
+
+
+def render(out, *args, check=0):
+    return gdanim("render", "--quality", "tiny", "--out", str(out), *args, check=check)
+
+
+def manifest(out):
+    return json.loads((out / "manifest.json").read_text())["outputs"]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("media")
+    done = render(out, "DotA", "DotB", "--format", "both", "--jobs", "2")
+    return out, done
+
+
+def test_outputs_are_probed_and_recorded(rendered):
+    out, done = rendered
+    entries = manifest(out)
+    assert set(entries) == {"tiny/DotA", "tiny/DotB"}
+    entry = entries["tiny/DotA"]
+    mp4, gif = Path(entry["files"]["mp4"]), Path(entry["files"]["gif"])
+    assert mp4 == out / "tiny" / "DotA.mp4" and gif == out / "tiny" / "DotA.gif"
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(mp4))
+    # a caption (0.4 s fade) over a 1 s move, held to its 2 s reading time, at 5 fps
+    assert seconds == pytest.approx(2.0, abs=0.25) and frames == pytest.approx(10, abs=1)
+    assert entry["frames"] == frames and entry["duration"] == pytest.approx(seconds, abs=0.01)
+    meta = next(imageio_ffmpeg.read_frames(str(mp4)))
+    assert tuple(meta["size"]) == (256, 144) and meta["fps"] == 5
+    gif_meta = next(imageio_ffmpeg.read_frames(str(gif)))
+    assert gif_meta["size"][0] <= 256  # never upscaled past the source
+    assert entry["size"]["mp4"] == mp4.stat().st_size and entry["size"]["gif"] == gif.stat().st_size
+    assert entry["params"] == {"shift": 1.0, "seconds": 1.0}
+    assert set(entry["versions"]) == {"gdanim", "gdanim_source", "manim"}
+    assert len(entry["key"]) == 64 and entry["render_seconds"] > 0
+    assert (out / "tiny" / "DotA.srt").read_text().startswith("1\n00:00:00,000 --> ")
+    assert not any((out / ".work").iterdir())  # work folders cleaned up
+
+
+def test_unchanged_scenes_are_skipped(rendered):
+    out, _ = rendered
+    before = {p: p.stat().st_mtime_ns for p in (out / "tiny").iterdir()}
+    done = render(out, "DotA", "DotB", "--format", "both")
+    assert done.stdout.count("cached") == 2
+    assert {p: p.stat().st_mtime_ns for p in (out / "tiny").iterdir()} == before
+
+
+def test_one_parameter_change_rerenders_one_scene(rendered):
+    out, _ = rendered
+    b_before = (out / "tiny" / "DotB.mp4").stat().st_mtime_ns
+    old_key = manifest(out)["tiny/DotA"]["key"]
+    done = render(out, "DotA", "DotB", "--format", "both", "--set", "DotA.shift=2.5")
+    assert "rendered" in done.stdout and done.stdout.count("cached") == 1
+    entry = manifest(out)["tiny/DotA"]
+    assert entry["params"]["shift"] == 2.5 and entry["key"] != old_key
+    assert (out / "tiny" / "DotB.mp4").stat().st_mtime_ns == b_before
+
+
+def test_config_file_selects_scenes_and_overrides(tmp_path):
+    config = tmp_path / "course.toml"
+    config.write_text("[scenes.DotB]\nseconds = 0.4\n")
+    out = tmp_path / "media"
+    render(out, "--config", str(config))
+    entries = manifest(out)
+    assert list(entries) == ["tiny/DotB"] and entries["tiny/DotB"]["params"]["seconds"] == 0.4
+
+
+@pytest.mark.parametrize("args, config, message", [
+    (["DotC"], None, "unknown scene 'DotC'; did you mean DotB, DotA?"),
+    (["DotA", "--set", "DotA.shfit=2"], None, "unknown parameter 'shfit' for DotA (did you mean 'shift'?)"),
+    (["DotA", "--set", "DotA.shift='far'"], None, "DotA.shift expects float, got 'far'"),
+    (["DotA", "--set", "DotA.shift"], None, "must look like Scene.param=value"),
+    (["--config", "{cfg}"], "[scenes.DotA\nshift = 1", "malformed TOML"),
+    (["--config", "{cfg}"], "[scenes.DotA]\nwobble = 1\n", "unknown parameter 'wobble'"),
+    (["--config", "{cfg}"], "[scenes.Nope]\n", "unknown scene 'Nope'"),
+    (["--config", "missing.toml"], None, "config file missing.toml not found"),
+])
+def test_bad_requests_exit_2_with_one_line_and_write_nothing(tmp_path, args, config, message):
+    cfg = tmp_path / "bad.toml"
+    if config is not None:
+        cfg.write_text(config)
+    out = tmp_path / "media"
+    done = render(out, *[a.replace("{cfg}", str(cfg)) for a in args], check=2)
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_a_failing_scene_does_not_stop_the_others(tmp_path):
+    out = tmp_path / "media"
+    done = render(out, "Broken", "DotA", check=1)
+    assert "Broken" in done.stderr and "broken on purpose" in done.stderr
+    assert (out / "tiny" / "DotA.mp4").is_file() and not (out / "tiny" / "Broken.mp4").exists()
+    assert list(manifest(out)) == ["tiny/DotA"]
+
+
+def test_killed_render_leaves_previous_output_and_next_run_works(tmp_path):
+    out = tmp_path / "media"
+    render(out, "DotA")
+    good = (out / "tiny" / "DotA.mp4").read_bytes()
+    # a long render of the same output, killed mid-way
+    proc = subprocess.Popen([sys.executable, "-m", "gdanim", "render", "DotA", "--quality", "tiny",
+                             "--out", str(out), "--force", "--set", "DotA.seconds=60"],
+                            cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not any((out / ".work").glob("DotA-*/**/*.mp4")):
+        time.sleep(0.2)
+    assert any((out / ".work").glob("DotA-*")), "the render never started"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert (out / "tiny" / "DotA.mp4").read_bytes() == good  # untouched
+    assert sorted(p.name for p in (out / "tiny").iterdir()) == ["DotA.mp4", "DotA.srt", "DotA.vtt"]
+    render(out, "DotA", "--set", "DotA.seconds=0.6")
+    assert manifest(out)["tiny/DotA"]["params"]["seconds"] == 0.6
+    assert not any((out / ".work").iterdir())  # the dead render's folder was removed
