@@ -124,3 +124,63 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, 
     if failed:
         raise Failure(f"{len(failed)} of {len(results)} scenes failed: "
                       + "; ".join(f"{r.job.scene}: {r.error}" for r in failed), code=1)
+
+
+@main.command()
+@click.argument("scene")
+@click.option("--time", "at_time", type=click.FloatRange(min=0), help="seconds into the video")
+@click.option("--step", type=click.FloatRange(min=0), help="the moment the optimizer reaches step K")
+@click.option("--set", "overrides", multiple=True, metavar="Scene.param=value")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--quality", type=click.Choice(list(QUALITIES)), default="low", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+              show_default=True)
+@click.pass_context
+def preview(ctx, scene, at_time, step, overrides, config_path, quality, out):
+    """One PNG frame of SCENE (default: its last frame), to check a tweak in seconds.
+
+    \b
+    Examples:
+      gdanim preview OptimizerRace --step 200
+      gdanim preview GradientDescent3D --time 12.5 --set GradientDescent3D.lr=0.05
+    """
+    from gdanim.batch import plan_jobs
+    from gdanim.catalog import discover_scenes, get_scene
+    from gdanim.config import build_params
+    from gdanim.preview import preview_frame
+    from gdanim.render import OutputSettings
+
+    if at_time is not None and step is not None:
+        raise Failure("give --time or --step, not both")
+    scenes = discover_scenes()
+    (job,) = _guard(ctx, lambda: plan_jobs([scene], OutputSettings(quality=quality, out_dir=out),
+                                           config_path=config_path, overrides=list(overrides),
+                                           scenes=scenes))
+    cls = get_scene(job.scene, scenes)
+    params = build_params(cls.Params, job.params, where=job.scene)
+    path = _guard(ctx, lambda: preview_frame(cls, params, at_time=at_time, step=step, quality=quality,
+                                             out_dir=out))
+    click.echo(str(path))
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+              show_default=True)
+@click.option("--all", "everything", is_flag=True, help="also delete finished outputs and the manifest")
+def clean(out, everything):
+    """Remove caches and intermediates (finished outputs stay unless --all)."""
+    import shutil
+
+    from gdanim.render import remove_stale_work
+
+    remove_stale_work(out / ".work")
+    targets = [out / ".cache", out / "preview"]
+    targets += [out / name for name in ("Tex", "texts", "videos", "images")]  # plain-manim leftovers
+    if everything:
+        targets += [out / q for q in QUALITIES] + [out / "manifest.json"]
+    removed = [t for t in targets if t.exists()]
+    for target in removed:
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    if (out / ".work").is_dir() and not any((out / ".work").iterdir()):
+        (out / ".work").rmdir()
+    click.echo(f"removed {len(removed)} item(s) from {out}" + ("" if everything else "; finished outputs kept"))

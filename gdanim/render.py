@@ -33,6 +33,8 @@ QUALITIES = {
     "4k": {"quality": "fourk_quality"},
 }
 FORMATS = ("mp4", "gif")
+# manim's dry_run still draws every frame; skipping every play runs the scene's logic only
+SKIP_EVERY_PLAY = {"dry_run": True, "from_animation_number": 10**9}
 ENCODING_VERSION = 1  # bump when the ffmpeg settings below change, to expire cached outputs
 LOSSLESS = {"video_codec": "libx264rgb", "pixel_format": "rgb24",
             "video_encoder_options": {"crf": "0", "preset": "ultrafast"}}
@@ -162,7 +164,7 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress) -> dict:
             **QUALITIES[job.settings.quality], **LOSSLESS, "media_dir": str(work),
             "tex_dir": str(cache / "Tex"), "text_dir": str(cache / "texts"),  # private: no TeX races
             "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True,
-            "dry_run": dry_run, "output_file": job.scene, "format": "mp4",
+            "output_file": job.scene, "format": "mp4", **(SKIP_EVERY_PLAY if dry_run else {}),
         }
         with tempconfig(settings):
             scene = scene_cls(params=params_obj)

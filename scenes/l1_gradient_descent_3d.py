@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DEGREES, DL, UP, FadeIn, ValueTracker, linear
+from manim import DEGREES, DL, UP, FadeIn, linear
 
 from gdanim.config import param
 from gdanim.engine import simulate
@@ -52,7 +52,7 @@ class GradientDescent3D(LessonScene):
         self.play(FadeIn(surface), run_time=1.0)
         self.say(f"The loss L(x, y) = {land.name} is a landscape: lower is better.")
 
-        step = ValueTracker(0)
+        step = self.step_tracker
         equation = EquationCard.for_optimizer(p.optimizer, title=f"{p.optimizer}, α = {p.lr:g}")
         equation.to_corner(DL, buff=0.35).shift(1.1 * UP)
         hud = HUD(traj, 0, step, title=f"{p.optimizer}  lr={p.lr:g}")

@@ -138,3 +138,28 @@ def test_killed_render_leaves_previous_output_and_next_run_works(tmp_path):
     render(out, "DotA", "--set", "DotA.seconds=0.6")
     assert manifest(out)["tiny/DotA"]["params"]["seconds"] == 0.6
     assert not any((out / ".work").iterdir())  # the dead render's folder was removed
+
+
+def test_preview_at_a_step_and_a_time(tmp_path):
+    out = tmp_path / "media"
+    done = gdanim("preview", "DotA", "--step", "5", "--quality", "tiny", "--out", str(out), check=0)
+    # the caption fades in over 0.4 s, then the tracker runs 0 -> 10 linearly over 1 s
+    assert done.stdout.strip() == str(out / "preview" / "DotA-t0.90.png")
+    frame = imageio_ffmpeg.read_frames(done.stdout.strip())
+    assert tuple(next(frame)["size"]) == (256, 144)
+    done = gdanim("preview", "DotA", "--time", "0.2", "--quality", "tiny", "--out", str(out), check=0)
+    assert Path(done.stdout.strip()).name == "DotA-t0.20.png"
+    done = gdanim("preview", "DotA", "--step", "11", "--quality", "tiny", "--out", str(out), check=2)
+    assert "never reaches step 11" in done.stderr
+    done = gdanim("preview", "DotZ", "--out", str(out), check=2)
+    assert "unknown scene 'DotZ'" in done.stderr
+
+
+def test_clean_keeps_outputs_unless_all(tmp_path):
+    out = tmp_path / "media"
+    render(out, "DotA")
+    assert (out / ".cache").is_dir()
+    gdanim("clean", "--out", str(out), check=0)
+    assert not (out / ".cache").exists() and (out / "tiny" / "DotA.mp4").is_file()
+    gdanim("clean", "--out", str(out), "--all", check=0)
+    assert not (out / "tiny").exists() and not (out / "manifest.json").exists()

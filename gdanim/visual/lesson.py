@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import FadeIn, FadeOut, FullScreenRectangle, ThreeDScene
+from manim import FadeIn, FadeOut, FullScreenRectangle, ThreeDScene, ValueTracker
 
 from gdanim.subtitles import Cue
 from gdanim.visual.narration import Caption, TakeawayCard, TitleCard
@@ -31,6 +31,9 @@ class LessonScene(ThreeDScene):
 
     def __init__(self, params=None, **kwargs):
         self.params = params if params is not None else self.Params()
+        # the lesson's optimizer step (fractional between steps); tracers, HUDs and
+        # `gdanim preview --step K` all read this one tracker
+        self.step_tracker = ValueTracker(0)
         self.cues: list[Cue] = []
         self._caption: Caption | None = None
         self._caption_start = 0.0

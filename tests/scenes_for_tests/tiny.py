@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from manim import RIGHT, Dot
+from manim import RIGHT, Dot, linear
 
 from gdanim.config import param
 from gdanim.visual import LessonScene
@@ -21,7 +21,8 @@ class DotA(LessonScene):
 
     def construct(self):
         self.say("A dot moves.")
-        self.play(Dot().animate.shift(self.params.shift * RIGHT), run_time=self.params.seconds)
+        self.play(Dot().animate.shift(self.params.shift * RIGHT), self.step_tracker.animate.set_value(10),
+                  run_time=self.params.seconds, rate_func=linear)
 
 
 class DotB(DotA):
