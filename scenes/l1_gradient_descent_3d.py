@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DEGREES, DL, UP, FadeIn, linear
+from manim import DEGREES, DL, UP, UR, FadeIn, MathTex, linear
 
 from gdanim.config import param
 from gdanim.engine import simulate
@@ -28,7 +28,8 @@ class Params:
     first_steps: int = param(3, "steps shown slowly, one beat each, before the run speeds up")
     camera_phi: float = param(52.0, "camera polar angle in degrees (0 = top view)")
     camera_theta: float = param(-55.0, "camera azimuth in degrees")
-    orbit_rate: float = param(0.06, "camera orbit speed in radians per second (0 = still)")
+    orbit_degrees: float = param(70.0, "how far the camera swings round while the landscape is introduced")
+    orbit_seconds: float = param(5.0, "duration of that swing; the descent itself plays with a still camera")
     surface_shift: tuple[float, float, float] = param((1.4, 0.0, -1.2), "where the surface sits (scene x, y, z)")
     surface_width: float = param(5.6, "surface width in scene units")
     surface_resolution: int = param(24, "surface faces per side (render time grows with its square)")
@@ -46,11 +47,18 @@ class GradientDescent3D(LessonScene):
         stop = int(traj.stop_step[0])
 
         self.show_title("Gradient descent", "feel the slope, step downhill, repeat")
-        self.set_camera_orientation(phi=p.camera_phi * DEGREES, theta=p.camera_theta * DEGREES)
+        theta = p.camera_theta * DEGREES
+        self.set_camera_orientation(phi=p.camera_phi * DEGREES, theta=theta - p.orbit_degrees * DEGREES)
         surface = LossSurface(land, resolution=p.surface_resolution, width=p.surface_width)
         surface.shift(p.surface_shift)
-        self.play(FadeIn(surface), run_time=1.0)
-        self.say(f"The loss L(x, y) = {land.name} is a landscape: lower is better.")
+        formula = MathTex(r"L(x, y) = " + land.latex, font_size=34, color=THEME.text).to_corner(UR, buff=0.4)
+        self.add_fixed_in_frame_mobjects(formula)
+        self.play(FadeIn(surface), FadeIn(formula), run_time=1.0)
+        self.say(f"The {land.name} loss as a landscape: height is the loss, lower is better.")
+        # The swing shows the shape in 3D; afterwards the camera holds still, so Cairo draws
+        # the surface once as a static background instead of re-sorting 576 faces a frame.
+        if p.orbit_degrees:
+            self.move_camera(theta=theta, run_time=p.orbit_seconds)
 
         step = self.step_tracker
         equation = EquationCard.for_optimizer(p.optimizer, title=f"{p.optimizer}, α = {p.lr:g}")
@@ -61,8 +69,6 @@ class GradientDescent3D(LessonScene):
         self.add_tracers(TrajectoryTracer(surface, traj, 0, step, color=optimizer_color(p.optimizer)))
         arrow = StepArrow(surface, traj, 0, step, vector="gradient", color=THEME.role_colors["gradient"])
         self.add(arrow)
-        if p.orbit_rate:
-            self.begin_ambient_camera_rotation(rate=p.orbit_rate)
         self.say("The arrow is the step −α·∇L: downhill, scaled by the learning rate α.")
         self.wait(1.5)
 
@@ -76,7 +82,6 @@ class GradientDescent3D(LessonScene):
         self.say(f"After {stop} steps: {STOP_PHRASES[str(traj.stop_reason[0])]} "
                  f"(loss {traj.losses[0, stop]:.2g}, gradient norm {np.linalg.norm(traj.gradients[0, stop]):.2g}).")
         self.wait(2.0)
-        self.stop_ambient_camera_rotation()
         self.show_takeaway("Gradient descent repeats one move: a small step against the gradient. "
                            "The learning rate sets how small.")
 
