@@ -1,0 +1,176 @@
+"""Leaderboard: a live ranking of racing optimizer runs, fixed row slots re-ordered in place.
+
+Ranking is plain data (``rank``, ``standings``), tested against the engine without rendering:
+finished runs (loss within the tolerance of the minimum) first by steps-to-tolerance, then
+running ones by their loss now, then diverged runs (DNF). The panel draws it with one
+VMobject per run whose points are rewritten each step (Cairo keeps the family it saw when a
+play started), composed from cached monospace glyphs so no Text is built while it plays.
+"""
+
+from __future__ import annotations
+
+import string
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UL, Rectangle, Text, ValueTracker, VGroup, VMobject
+
+from gdanim.engine import Trajectory
+from gdanim.visual.theme import THEME, Theme
+
+NOT_YET = -1  # "has not finished / diverged (by this step)" in the step arrays below
+GLYPHS = string.digits + string.ascii_letters + ".,:;-+=/()[]%*<>"  # the mono font lacks ≤ and α
+
+
+def finish_steps(losses: np.ndarray, target: float | None) -> np.ndarray:
+    """Per run, the first step whose loss is at or below ``target`` (NOT_YET if never)."""
+    losses = np.atleast_2d(losses)
+    if target is None:
+        return np.full(len(losses), NOT_YET)
+    with np.errstate(invalid="ignore"):
+        hit = losses <= target
+    return np.where(hit.any(axis=1), hit.argmax(axis=1), NOT_YET)
+
+
+def diverge_steps(traj: Trajectory, runs) -> np.ndarray:
+    """Per run, the step at which the engine declared it diverged (NOT_YET if it never did)."""
+    runs = list(runs)
+    return np.where(traj.stop_reason[runs] == "diverged", traj.stop_step[runs], NOT_YET)
+
+
+def rank(losses_now, finished_at, diverged_at) -> np.ndarray:
+    """Run indices, best first: finished runs by their finishing step, running ones by loss
+    now (non-finite last), then DNF runs, the one that lasted longest first. Ties keep the
+    input order. ``finished_at`` / ``diverged_at`` hold a step or NOT_YET per run; a run that
+    finished counts as finished even if it blew up later."""
+    losses_now = np.asarray(losses_now, dtype=float)
+    finished_at, diverged_at = np.asarray(finished_at), np.asarray(diverged_at)
+    finished = finished_at != NOT_YET
+    dnf = (diverged_at != NOT_YET) & ~finished
+    group = np.where(finished, 0, np.where(dnf, 2, 1))
+    loss_key = np.where(np.isfinite(losses_now), losses_now, np.inf)
+    key = np.where(finished, finished_at, np.where(dnf, -diverged_at, loss_key)).astype(float)
+    return np.lexsort((np.arange(len(losses_now)), key, group))
+
+
+def standings(losses: np.ndarray, finish: np.ndarray, diverge: np.ndarray, k: int):
+    """(order, finished_at, diverged_at) at step ``k``: events after ``k`` have not happened yet."""
+    k = int(min(max(k, 0), losses.shape[1] - 1))
+    finished_at = np.where((finish != NOT_YET) & (finish <= k), finish, NOT_YET)
+    diverged_at = np.where((diverge != NOT_YET) & (diverge <= k), diverge, NOT_YET)
+    return rank(losses[:, k], finished_at, diverged_at), finished_at, diverged_at
+
+
+def status_text(loss: float, finished_at: int, diverged_at: int) -> str:
+    """What a row says after the name: 'done in 412 steps', 'DNF', or the loss now."""
+    if finished_at != NOT_YET:
+        return f"done in {finished_at} steps"
+    if diverged_at != NOT_YET:
+        return "DNF"
+    return f"{loss:.1e}" if np.isfinite(loss) else "nan"
+
+
+class GlyphWriter:
+    """Outlines of monospace text assembled from glyphs drawn once: ``points(text)`` returns
+    the points of ``text`` with its first cell's left edge on the baseline at the origin."""
+
+    CHUNK = 16  # Pango's canvas clips one long line (the last glyphs vanish), so draw in chunks
+
+    def __init__(self, chars: str, *, font: str, font_size: float):
+        chars = "".join(sorted(set(chars) - set(" \n")))
+        self.advance = (Text("0" * 10, font=font, font_size=font_size).width
+                        - Text("0", font=font, font_size=font_size).width) / 9
+        self.glyphs = {}
+        for at in range(0, len(chars), self.CHUNK):
+            chunk = "0" + chars[at:at + self.CHUNK]
+            text = Text(chunk, font=font, font_size=font_size, disable_ligatures=True)
+            zero = text.submobjects[0]
+            self.height = zero.height  # digit height, a cap height for layout
+            origin = np.array([zero.get_center()[0] - self.advance / 2, zero.get_bottom()[1], 0.0])
+            self.glyphs.update({c: g.points - origin - [i * self.advance, 0, 0]
+                                for i, (c, g) in enumerate(zip(chunk, text.submobjects))})
+
+    def points(self, text: str) -> np.ndarray:
+        parts = [self.glyphs[c] + [i * self.advance, 0, 0] for i, c in enumerate(text) if c != " "]
+        return np.vstack(parts) if parts else np.zeros((0, 3))
+
+
+class Leaderboard(VGroup):
+    """Panel ranking ``runs`` of ``traj`` at the step tracker's integer step.
+
+    Rank numbers sit in fixed slots; each run's row (``labels[i]`` in ``colors[i]``, then its
+    status) moves to the slot of its current rank. ``tolerance`` sets the finish line at the
+    landscape's minimum value + tolerance (no finish line when the minimum is unknown).
+    """
+
+    def __init__(self, traj: Trajectory, runs, step: ValueTracker, labels, colors, *, tolerance: float,
+                 title: str = "Leaderboard", font_size: float = 20, theme: Theme = THEME):
+        super().__init__()
+        self.runs, self.step = list(runs), step
+        self.losses = traj.losses[self.runs]
+        self.last = traj.steps
+        min_value = traj.landscape.min_value
+        self.target = None if min_value is None else min_value + tolerance
+        self.finish = finish_steps(self.losses, self.target)
+        self.diverge = diverge_steps(traj, self.runs)
+        width = max(len(label) for label in labels)
+        self.labels = [label.ljust(width) for label in labels]
+        self.writer = GlyphWriter(GLYPHS + "".join(labels), font=theme.mono, font_size=font_size)
+        self.row_height = 1.9 * self.writer.height + 0.12
+        n = len(self.runs)
+        self.prefix = len(f"{n}. ")
+        columns = self.prefix + width + 2 + len("done in 10000 steps")
+
+        heading = Text(title, font=theme.font, font_size=font_size * 1.1, color=theme.text, weight="BOLD")
+        finish = (f"finish line: loss ≤ {self.target:g}" if self.target is not None
+                  else "no known minimum: ranked by loss")
+        note = Text(finish, font=theme.font, font_size=font_size * 0.9, color=theme.muted)
+        self.counter = VMobject(fill_color=theme.muted, fill_opacity=1.0, stroke_width=0)
+        inner_width = max(columns * self.writer.advance, heading.width + 8 * self.writer.advance, note.width)
+        pad = 0.2
+        self.top_offset = pad + heading.height + 0.18 + note.height + 0.3  # panel top -> first baseline
+        self.panel = Rectangle(width=inner_width + 2 * pad,
+                               height=self.top_offset + (n - 1) * self.row_height + 0.1 + pad,
+                               fill_color=theme.panel, fill_opacity=theme.panel_opacity,
+                               stroke_color=theme.axis_color, stroke_width=1.0)
+        self.pad = pad
+        heading.next_to(self.panel.get_corner(UL), DOWN + RIGHT, buff=0).shift(pad * (RIGHT + DOWN))
+        note.next_to(heading, DOWN, aligned_edge=LEFT, buff=0.18)
+        numbers = VMobject(fill_color=theme.muted, fill_opacity=1.0, stroke_width=0)
+        numbers.set_points(np.vstack([self.writer.points(f"{r + 1}.".rjust(self.prefix - 1)) + self._baseline(r)
+                                      for r in range(n)]))
+        self.rows = [VMobject(fill_color=c, fill_opacity=1.0, stroke_width=0) for c in colors]
+        self.heading = heading
+        self.add(self.panel, heading, note, self.counter, numbers, *self.rows)
+        self._shown = None
+        self.refresh()
+        self.add_updater(lambda m: m.refresh())
+
+    def _baseline(self, slot: int) -> np.ndarray:
+        """Left end of the baseline of row slot ``slot`` (0 = top), from the panel's corner."""
+        corner = self.panel.get_corner(UL)
+        return corner + self.pad * RIGHT + (self.top_offset + slot * self.row_height) * DOWN
+
+    def order_at(self, k: int) -> np.ndarray:
+        """Indices into ``runs``, best first, at step ``k``."""
+        return standings(self.losses, self.finish, self.diverge, k)[0]
+
+    def rows_at(self, k: int) -> list[str]:
+        """The row texts top to bottom at step ``k`` (without rank numbers): plain data."""
+        order, finished_at, diverged_at = standings(self.losses, self.finish, self.diverge, k)
+        k = int(min(max(k, 0), self.last))
+        return [f"{self.labels[i]}  {status_text(self.losses[i, k], finished_at[i], diverged_at[i])}"
+                for i in order]
+
+    def refresh(self) -> None:
+        k = int(min(max(self.step.get_value() + 1e-9, 0), self.last))
+        if k == self._shown:
+            return
+        order = self.order_at(k)
+        texts = self.rows_at(k)
+        for slot, (i, text) in enumerate(zip(order, texts)):
+            indent = self.prefix * self.writer.advance * RIGHT
+            self.rows[i].set_points(self.writer.points(text) + self._baseline(slot) + indent)
+        counter = f"step {k}/{self.last}"
+        start = self.panel.get_right()[0] - self.pad - len(counter) * self.writer.advance
+        self.counter.set_points(self.writer.points(counter) + [start, self.heading.get_bottom()[1], 0])
+        self._shown = k
