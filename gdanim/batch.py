@@ -76,6 +76,17 @@ def _worker(job: Job, progress_queue) -> JobResult:
     return run_job(job, progress=report)
 
 
+def expected_duration(job: Job, manifest: dict) -> float | None:
+    """Seconds of video the job will produce, for the ETA: its own last render, else the
+    latest render of the same scene at any quality or params (lengths rarely change with
+    them), else unknown (the bar then shows seconds done and elapsed time only)."""
+    outputs = manifest.get("outputs", {})
+    if outputs.get(job.manifest_id, {}).get("duration"):
+        return outputs[job.manifest_id]["duration"]
+    same_scene = [e for e in outputs.values() if e.get("scene") == job.scene and e.get("duration")]
+    return same_scene[-1]["duration"] if same_scene else None
+
+
 def run_batch(jobs: list[Job], *, jobs_in_parallel: int = 1, force: bool = False, console=None,
               show_progress: bool = True) -> list[JobResult]:
     """Render the jobs not already cached; returns one result per job, in order."""
@@ -104,8 +115,7 @@ def run_batch(jobs: list[Job], *, jobs_in_parallel: int = 1, force: bool = False
             with Progress(*columns, console=console, disable=not show_progress, transient=False) as bar:
                 tasks = {}
                 for job in todo:
-                    previous = manifests[job.settings.out_dir]["outputs"].get(job.manifest_id, {})
-                    total = previous.get("duration") or None  # known from the last render, if any
+                    total = expected_duration(job, manifests[job.settings.out_dir])
                     tasks[job.manifest_id] = bar.add_task(job.scene, total=total, state="queued")
                 futures = {pool.submit(_worker, job, updates): job for job in todo}
                 pending = set(futures)
@@ -113,7 +123,7 @@ def run_batch(jobs: list[Job], *, jobs_in_parallel: int = 1, force: bool = False
                     try:
                         while True:
                             ident, seconds = updates.get_nowait()
-                            bar.update(tasks[ident], completed=seconds, state="rendering")
+                            bar.update(tasks[ident], completed=seconds, state=f"{seconds:5.1f} s of video")
                     except queue.Empty:
                         pass
                     for future in [f for f in pending if f.done()]:

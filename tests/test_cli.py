@@ -163,3 +163,15 @@ def test_clean_keeps_outputs_unless_all(tmp_path):
     assert not (out / ".cache").exists() and (out / "tiny" / "DotA.mp4").is_file()
     gdanim("clean", "--out", str(out), "--all", check=0)
     assert not (out / "tiny").exists() and not (out / "manifest.json").exists()
+
+
+def test_eta_uses_the_last_duration_of_the_output_else_of_the_scene():
+    from gdanim.batch import expected_duration
+    from gdanim.render import Job, OutputSettings
+
+    job = Job("DotA", {"n": 1}, OutputSettings(quality="low", formats=("mp4",), out_dir=Path("m")))
+    other = {"scene": "DotA", "duration": 7.5}
+    assert expected_duration(job, {"outputs": {}}) is None
+    assert expected_duration(job, {"outputs": {"x": other, "y": {"scene": "DotB", "duration": 3.0}}}) == 7.5
+    own = {"scene": "DotA", "duration": 9.25}
+    assert expected_duration(job, {"outputs": {"x": other, job.manifest_id: own}}) == 9.25
