@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 SCENE  ?= GradientDescent3D
 QUALITY ?= medium
 
-.PHONY: setup render test bench clean
+.PHONY: setup render test bench clean voice
 
 setup:
 	@bash scripts/setup.sh
@@ -13,8 +13,13 @@ setup:
 render: setup
 	$(VENV)/bin/gdanim render $(SCENE) --quality $(QUALITY)
 
+test: export GDANIM_VOICE = 1
+test: export GDANIM_CHROMIUM = 1
 test: setup
 	$(PY) -m pytest
+
+voice:  # the offline speech engine for `gdanim render --voice`
+	@GDANIM_VOICE=1 bash scripts/setup.sh
 
 bench: setup
 	$(PY) scripts/bench_engine.py

@@ -86,8 +86,15 @@ def list_scenes():
               show_default=True, help="where outputs and the manifest go")
 @click.option("--gif-width", type=click.IntRange(min=16), default=480, show_default=True)
 @click.option("--gif-fps", type=click.IntRange(min=1, max=50), default=12, show_default=True)
+@click.option("--voice", is_flag=True,
+              help="speak the captions offline (espeak-ng) into the MP4's audio; beats last their speech")
+@click.option("--burn-captions", is_flag=True,
+              help="GIF: draw the caption beats into the frames at GIF size, over the scene's own")
+@click.option("--end-card", is_flag=True,
+              help="close the video on a card with its parameters and the command that regenerates it")
 @click.pass_context
-def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, gif_width, gif_fps):
+def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, gif_width, gif_fps,
+           voice, burn_captions, end_card):
     """Render SCENES (default: every scene in the config) to OUT/<quality>/<Scene>.mp4|gif.
 
     \b
@@ -103,8 +110,18 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, 
     from gdanim.render import OutputSettings
 
     formats = FORMATS if fmt == "both" else (fmt,)
+    if burn_captions and "gif" not in formats:
+        raise Failure("--burn-captions draws into GIFs: add --format gif or --format both "
+                      "(MP4s carry their captions as .srt/.vtt)")
+    if voice:
+        from gdanim.voice import VoiceUnavailable, engine_path
+
+        try:
+            engine_path()
+        except VoiceUnavailable as exc:
+            raise Failure(str(exc)) from None
     settings = OutputSettings(quality=quality, formats=formats, gif_width=gif_width, gif_fps=gif_fps,
-                              out_dir=out)
+                              out_dir=out, voice=voice, burn_captions=burn_captions, end_card=end_card)
     planned = _guard(ctx, lambda: plan_jobs(list(scenes), settings, config_path=config_path,
                                             overrides=list(overrides), scenes=discover_scenes()))
     console = _console()
@@ -184,3 +201,94 @@ def clean(out, everything):
     if (out / ".work").is_dir() and not any((out / ".work").iterdir()):
         (out / ".work").rmdir()
     click.echo(f"removed {len(removed)} item(s) from {out}" + ("" if everything else "; finished outputs kept"))
+
+
+@main.command()
+@click.argument("scene")
+@click.option("--set", "overrides", multiple=True, metavar="Scene.param=value",
+              help="override a parameter (TOML value), repeatable")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="course config [default: ./gdanim.toml if present]")
+@click.option("--quality", type=click.Choice(list(QUALITIES)), default="medium", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+              show_default=True, help="media folder; the page goes to OUT/slides/<Scene>.html")
+@click.option("--embed/--no-embed", default=True, show_default=True,
+              help="video inside the page (one file), or copied beside it as OUT/slides/<Scene>.mp4")
+@click.pass_context
+def slides(ctx, scene, overrides, config_path, quality, out, embed):
+    """SCENE as an HTML presentation, one narration beat per step, for live lecturing.
+
+    Renders the MP4 like `gdanim render` (or reuses the cached one); each caption starts a beat
+    that plays and pauses at its end. Keys: Right/Space/PageDown next beat, Left/PageUp
+    previous, Home/End, n speaker notes, f full screen.
+
+    \b
+    Examples:
+      gdanim slides GradientDescent3D --quality low
+      gdanim slides OptimizerRace --no-embed --set OptimizerRace.steps=300
+    """
+    from gdanim.batch import plan_jobs, run_batch
+    from gdanim.catalog import discover_scenes
+    from gdanim.render import FORMATS, OutputSettings, read_manifest
+    from gdanim.slides import beats_from_cues, cues_from_subtitles, write_slides
+
+    scenes = discover_scenes()
+
+    def plan(formats):
+        settings = OutputSettings(quality=quality, formats=formats, out_dir=out)
+        return _guard(ctx, lambda: plan_jobs([scene], settings, config_path=config_path,
+                                             overrides=list(overrides), scenes=scenes))[0]
+
+    job = plan(("mp4",))
+    # keep the formats this scene already has (a course folder's GIF and MP4 stay in step)
+    previous = read_manifest(out).get("outputs", {}).get(job.manifest_id, {})
+    if "gif" in previous.get("files", {}):
+        job = plan(FORMATS)
+    console = _console()
+    (result,) = run_batch([job], console=console, show_progress=sys.stdout.isatty())
+    if result.status == "failed":
+        raise Failure(f"{job.scene} failed to render: {result.error}", code=1)
+    subtitles = job.output_path("vtt")
+    cues = cues_from_subtitles(subtitles.read_text()) if subtitles.is_file() else []
+    beats = beats_from_cues(cues, result.duration)
+    doc = (scenes[job.scene].__doc__ or "").strip().splitlines()
+    page = write_slides(out / "slides" / f"{job.scene}.html", job.scene, doc[0] if doc else "", beats,
+                        result.files["mp4"], embed=embed)
+    click.echo(f"{page} ({len(beats)} beat{'s' if len(beats) != 1 else ''}, video {result.status}"
+               + (", embedded" if embed else f", beside it as {page.with_suffix('.mp4').name}") + ")")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+              show_default=True, help="media folder to index; the page is OUT/index.html")
+@click.option("--quality", type=click.Choice(list(QUALITIES)),
+              help="show this quality only [default: each scene's best rendered quality]")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="course config whose values the commands pin [default: ./gdanim.toml if present]")
+@click.pass_context
+def gallery(ctx, out, quality, config_path):
+    """A static course page over OUT: each scene's GIF, MP4 with captions, parameters and the
+    command that regenerates it. Links are relative: copy the folder to a course site.
+
+    \b
+    Examples:
+      gdanim render --format both && gdanim gallery
+    """
+    from gdanim.batch import DEFAULT_CONFIG
+    from gdanim.catalog import discover_scenes
+    from gdanim.config import load_config
+    from gdanim.gallery import gallery_cards, write_gallery
+
+    if not (out / "manifest.json").is_file():
+        raise Failure(f"no {out / 'manifest.json'}: render first, e.g. gdanim render --format both --out {out}")
+    path = config_path or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+    config = _guard(ctx, lambda: load_config(path)) if path is not None else {"scenes": {}}
+    pinned = {name: set(values) for name, values in config["scenes"].items()}
+    cards, skipped = gallery_cards(out, discover_scenes(), quality=quality, pinned=pinned)
+    if not cards:
+        raise Failure(f"no rendered scene with a GIF or MP4 in {out}"
+                      + (f" at quality {quality}" if quality else "") + "; run gdanim render --format both")
+    page = write_gallery(out, cards)
+    click.echo(f"{page} ({len(cards)} scene{'s' if len(cards) != 1 else ''})")
+    if skipped:
+        click.echo(f"left out (not a scene of this course, or its files are gone): {', '.join(skipped)}", err=True)

@@ -89,3 +89,25 @@ def point_at(positions: np.ndarray, s: float) -> np.ndarray:
     k = min(int(s), last - 1) if last > 0 else 0
     frac = s - k if last > 0 else 0.0
     return positions[k] + frac * (positions[min(k + 1, last)] - positions[k])
+
+
+def domain_exit(land: Landscape, positions) -> tuple[float, np.ndarray] | None:
+    """Where a path (steps+1, 2) first leaves the plotting domain: (fractional step, xy on the
+    domain's edge), or None if it stays inside. The step is where the straight segment between
+    the last point inside and the first outside crosses the edge, as ``point_at`` moves the ball."""
+    positions = np.asarray(positions, dtype=float)
+    outside = np.flatnonzero(~inside_domain(land, positions))
+    if not len(outside):
+        return None
+    k = int(outside[0])
+    (x0, x1), (y0, y1) = land.domain
+    if k == 0:
+        return 0.0, np.clip(positions[0], [x0, y0], [x1, y1])
+    a, b = positions[k - 1], positions[k]
+    t = 1.0
+    for axis, (lo, hi) in enumerate(land.domain):
+        if b[axis] > hi:
+            t = min(t, (hi - a[axis]) / (b[axis] - a[axis]))
+        elif b[axis] < lo:
+            t = min(t, (lo - a[axis]) / (b[axis] - a[axis]))
+    return k - 1 + t, a + t * (b - a)

@@ -49,6 +49,9 @@ class OutputSettings:
     gif_width: int = 480
     gif_fps: int = 12
     out_dir: Path = Path("media")
+    voice: bool = False  # speak the cues (gdanim.voice), beats timed to the speech, AAC in the MP4
+    burn_captions: bool = False  # draw caption cues into GIF frames (gdanim.burn)
+    end_card: bool = False  # close on the parameter card (gdanim.visual.end_card)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,30 @@ def job_key(scene_cls: type, params: dict, settings: OutputSettings) -> str:
         "gif": [settings.gif_width, settings.gif_fps] if "gif" in settings.formats else None,
         "versions": versions(), "encoding": ENCODING_VERSION,
     }
+    if settings.voice:  # only when on: default renders keep their keys
+        from gdanim.voice import voice_key
+
+        blob["voice"] = voice_key()
+    if settings.burn_captions and "gif" in settings.formats:
+        blob["burn_captions"] = True
+    if settings.end_card:
+        blob["end_card"] = cli_flags(settings)
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
+
+
+def cli_flags(settings: OutputSettings) -> list[str]:
+    """The ``gdanim render`` options that produce outputs like ``settings``' (for the end card)."""
+    default = OutputSettings()
+    flags = ["--quality", settings.quality]
+    if tuple(settings.formats) != default.formats:
+        flags += ["--format", "both" if len(settings.formats) > 1 else settings.formats[0]]
+    if "gif" in settings.formats:
+        flags += ["--gif-width", str(settings.gif_width)] if settings.gif_width != default.gif_width else []
+        flags += ["--gif-fps", str(settings.gif_fps)] if settings.gif_fps != default.gif_fps else []
+        flags += ["--burn-captions"] if settings.burn_captions else []
+    flags += ["--voice"] if settings.voice else []
+    flags += ["--end-card"] if settings.end_card else []
+    return flags
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -168,6 +194,7 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress) -> dict:
         }
         with tempconfig(settings):
             scene = scene_cls(params=params_obj)
+            voice = _add_extras(scene, scene_cls, job)
             if progress is not None:
                 _report_frames(scene, progress)
             scene.render()
@@ -176,10 +203,14 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress) -> dict:
             intermediate = Path(scene.renderer.file_writer.movie_file_path)
         staged = {}
         if "mp4" in job.settings.formats:
-            staged["mp4"] = encode_mp4(intermediate, work / "final.mp4")
+            audio = None
+            if voice is not None:
+                audio = voice.track(scene.cues, probe(intermediate)[1], work / "voice.wav")
+            staged["mp4"] = encode_mp4(intermediate, work / "final.mp4", audio=audio)
         if "gif" in job.settings.formats:
             staged["gif"] = encode_gif(intermediate, work / "final.gif", job.settings.gif_width,
-                                       job.settings.gif_fps)
+                                       job.settings.gif_fps,
+                                       captions=scene.cues if job.settings.burn_captions else None)
         subtitles = write_subtitles(getattr(scene, "cues", []), work / "final.mp4")
         files = {}
         for path in subtitles:  # subtitles first: a finished video never lacks its captions
@@ -193,6 +224,23 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress) -> dict:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         lock.close()
+
+
+def _add_extras(scene, scene_cls, job: Job):
+    """Give the scene its voice and end card when the settings ask for them; returns the voice."""
+    voice = None
+    if job.settings.voice:
+        from gdanim.voice import Voice
+
+        voice = scene.voice = Voice(job.settings.out_dir / ".cache" / "voice")
+    if job.settings.end_card:
+        from gdanim.config import as_dict
+        from gdanim.visual.end_card import EndCard, regenerate_command
+
+        defaults = as_dict(scene_cls.Params())
+        command = regenerate_command(job.scene, job.params, defaults, cli_flags(job.settings))
+        scene.end_card = EndCard(job.scene, job.params, __version__, command)
+    return voice
 
 
 def _report_frames(scene, progress) -> None:
@@ -237,18 +285,21 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def _ffmpeg(*args: str) -> None:
+def _ffmpeg(*args: str, cwd: Path | None = None) -> None:
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd)
     if done.returncode != 0:
         raise RuntimeError(f"ffmpeg failed: {done.stderr.strip().splitlines()[-1] if done.stderr else done.returncode}")
 
 
-def encode_mp4(source: Path, target: Path) -> Path:
-    """H.264 yuv420p (plays everywhere), even frame size, moov atom first for the web."""
-    _ffmpeg("-i", str(source), "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:v", "libx264",
+def encode_mp4(source: Path, target: Path, audio: Path | None = None) -> Path:
+    """H.264 yuv420p (plays everywhere), even frame size, moov atom first for the web.
+    ``audio`` (a WAV as long as the video, e.g. the voice track) is muxed in as AAC."""
+    sound = ["-an"] if audio is None else ["-map", "0:v", "-map", "1:a", "-c:a", "aac", "-b:a", "96k"]
+    _ffmpeg("-i", str(source), *(["-i", str(audio)] if audio is not None else []),
+            "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:v", "libx264",
             "-pix_fmt", "yuv420p", "-crf", "18", "-preset", "medium", "-movflags", "+faststart",
-            "-an", str(target))
+            *sound, str(target))
     return target
 
 
@@ -256,19 +307,44 @@ GIF_MAX_BYTES = 5_000_000  # GitHub's image proxy limit: embeddable on course pa
 GIF_STEPS = ((1.0, 1.0, 256), (1.0, 0.75, 128), (0.8, 0.75, 128), (0.67, 0.6, 96), (0.5, 0.5, 64))
 
 
-def encode_gif(source: Path, target: Path, width: int, fps: int, max_bytes: int = GIF_MAX_BYTES) -> Path:
+def encode_gif(source: Path, target: Path, width: int, fps: int, max_bytes: int = GIF_MAX_BYTES,
+               captions: list | None = None) -> Path:
     """A looping GIF with a palette made for this clip (diff stats) and ordered dithering,
     which keeps files small and free of banding, unlike a fixed palette. If it comes out
-    over ``max_bytes``, width, fps and colours are stepped down until it fits."""
+    over ``max_bytes``, width, fps and colours are stepped down until it fits.
+
+    ``captions`` (cues) are burned in at the GIF's resolution (gdanim.burn), after the palette
+    is made from the clip itself, so frames outside the cues are exactly those of a plain GIF."""
+    source, target = Path(source).resolve(), Path(target).resolve()
     for width_scale, fps_scale, colors in GIF_STEPS:
         w = max(int(width * width_scale) // 2 * 2, 16)
+        burn = None
+        if captions:
+            from gdanim.burn import burn_filters
+
+            in_w, in_h = frame_size(source)
+            out_w = min(w, in_w)
+            burn = burn_filters(captions, out_w, round(out_w * in_h / in_w / 2) * 2,
+                                target.parent / "captions.ass")
         graph = (f"fps={max(fps * fps_scale, 1):g},scale='min({w},iw)':-2:flags=lanczos,split[a][b];"
                  f"[a]palettegen=stats_mode=diff:max_colors={colors}[p];"
-                 "[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle")
-        _ffmpeg("-i", str(source), "-filter_complex", graph, "-loop", "0", str(target))
+                 + (f"[b]{burn}[c];[c][p]" if burn else "[b][p]")
+                 + "paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle")
+        _ffmpeg("-i", str(source), "-filter_complex", graph, "-loop", "0", str(target), cwd=target.parent)
         if target.stat().st_size <= max_bytes:
             break
     return target
+
+
+def frame_size(path: Path) -> tuple[int, int]:
+    """(width, height) of a video, from imageio-ffmpeg's reader metadata."""
+    import imageio_ffmpeg
+
+    reader = imageio_ffmpeg.read_frames(str(path))
+    try:
+        return tuple(next(reader)["size"])
+    finally:
+        reader.close()
 
 
 def probe(path: Path) -> tuple[int, float]:

@@ -23,6 +23,7 @@ from gdanim.visual.lesson import LessonScene
 from gdanim.visual.loss_curve import LossCurve
 from gdanim.visual.narration import wrap_caption
 from gdanim.visual.theme import THEME, optimizer_color
+from gdanim.visual.tracer import TrajectoryTracer
 
 DEFAULT_OPTIMIZERS = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
 # Tuned per landscape from its default start, so every rule makes visible progress and none
@@ -133,6 +134,15 @@ def drawn_steps(traj: Trajectory) -> np.ndarray:
     return last
 
 
+def curve_losses(traj: Trajectory, headroom: float = 100.0) -> np.ndarray:
+    """The losses as the curve panel plots them: capped at ``headroom`` times the largest
+    starting excess loss, so a diverged run (frozen near 1e40) runs off the top of the panel
+    instead of squashing every other curve to its bottom."""
+    floor = traj.landscape.min_value if traj.landscape.min_value is not None else 0.0
+    ceiling = floor + headroom * max(float(np.max(np.abs(traj.losses[:, 0] - floor))), 1e-12)
+    return np.minimum(np.nan_to_num(traj.losses, nan=ceiling), ceiling)
+
+
 def display(name: str) -> str:
     return NAMES.get(name, name)
 
@@ -160,6 +170,18 @@ def result_segments(names, traj: Trajectory, finish, diverge) -> list[str]:
         parts.append("DNF: " + ", ".join(f"{display(names[i])} diverged at step {diverged_at[i]}"
                                          for i in dnf) + ".")
     return parts
+
+
+def takeaway(names, traj: Trajectory, finish, diverge, where: str) -> str:
+    """The closing card: this race's winner, and why it is no general verdict."""
+    order, finished_at, diverged_at = standings(traj.losses, finish, diverge, traj.steps)
+    winner = int(order[0])
+    if diverged_at[winner] != NOT_YET and finished_at[winner] == NOT_YET:
+        return (f"Every racer diverged on {where}: each rule has its own stable range of α. "
+                "No optimizer wins everywhere.")
+    name = display(names[winner])
+    return (f"{name[0].upper()}{name[1:]} wins on {where} with these rates. Another landscape or "
+            "other rates can crown another rule: no optimizer wins everywhere.")
 
 
 def pack_captions(parts: list[str]) -> list[str]:
@@ -212,41 +234,66 @@ class OptimizerRace(LessonScene):
         self.show_title("The optimizer race", f"{count.lower()} update rules, one start, one finish line")
         stage, heading, ring = self.course(land, start)
         self.play(FadeIn(stage), FadeIn(heading), FadeIn(ring), run_time=0.8)
-        self.say(f"{count} optimizers race down the {where} loss, all from the same start {point(start)}.")
+        self.beat(f"{count} optimizers race down the {where} loss, all from the same start {point(start)}.")
 
         step = self.step_tracker
-        width = max(len(name) for name in p.optimizers)
-        labels = [f"{name.ljust(width)}  α={lr:g}" for name, lr in zip(p.optimizers, lrs)]
+        width = max(len(display(name)) for name in p.optimizers)
+        labels = [f"{display(name).ljust(width)}  α={lr:g}" for name, lr in zip(p.optimizers, lrs)]
         board = Leaderboard(traj, range(traj.n_runs), step, labels, colors, tolerance=p.tolerance)
         board.move_to([RIGHT_COLUMN, 0, 0]).align_to(stage, UP)
         curve_theme = dataclasses.replace(THEME, hud_size=23)  # axis labels at font size 18
-        curve = LossCurve(traj, range(traj.n_runs), step, colors, width=5.6, height=1.45, max_step=steps,
+        curve_traj = dataclasses.replace(traj, losses=curve_losses(traj))
+        curve = LossCurve(curve_traj, range(traj.n_runs), step, colors, width=5.6, height=1.45, max_step=steps,
                           theme=curve_theme)
         curve.move_to([RIGHT_COLUMN + 0.2, 0, 0]).align_to(stage, DOWN)
+        scale = self.curve_scale(curve, steps)
         drawn = dataclasses.replace(traj, stop_step=drawn_steps(traj))
-        from gdanim.visual.tracer import TrajectoryTracer
         tracers = [TrajectoryTracer(stage, drawn, i, step, color=c, radius=0.07, trail_width=3.0)
                    for i, c in enumerate(colors)]
+        self.add(scale)
         self.add_overlay(board, curve)
         self.add_tracers(*tracers)
-        self.play(FadeIn(board), FadeIn(curve), run_time=0.8)
-        self.say("Each has its own tuned learning rate α, stated beside its name.")
+        self.play(FadeIn(board), FadeIn(curve), FadeIn(scale), run_time=0.8)
+        self.beat("Each has its own tuned learning rate α, stated beside its name.")
         finish = (f"within {p.tolerance:g} of the minimum" if land.min_value is not None
                   else "none: the loss has no known minimum")
-        self.say(f"Finish line: a loss {finish}. Until then, the board ranks by loss now.")
+        self.beat(f"Finish line: a loss {finish}. Until then, the board ranks by loss now.")
 
         first = min(p.first_steps, steps)
-        self.say(f"The first {first} steps, slowed down: same slope, different moves.")
+        self.beat(f"The first {first} steps, slowed down: same slope, different moves.")
         self.play(step.animate.set_value(first), run_time=p.first_seconds, rate_func=linear)
         if steps > first:
-            self.say(f"Now the rest of the race, {steps} steps in all. Curves: loss per step.")
+            self.beat(f"Now the rest of the race, {steps} steps in all; below the board, loss per step.")
             self.play(step.animate.set_value(steps), run_time=p.race_seconds, rate_func=linear)
         self.wait(p.hold_seconds)
 
         for caption in pack_captions(result_segments(p.optimizers, traj, board.finish, board.diverge)):
-            self.say(caption)
-        self.show_takeaway("No optimizer wins everywhere: adaptive methods and momentum usually beat "
-                           "plain GD, but the landscape decides.")
+            self.beat(caption)
+        self.show_takeaway(takeaway(p.optimizers, traj, board.finish, board.diverge, where))
+
+    def beat(self, text: str) -> None:
+        """A caption beat that never shows two captions at once: LessonScene.say adds the new
+        caption before waiting out the old one's reading time, so back-to-back beats (as here)
+        would stack them; clearing first lets the old one finish alone."""
+        self.clear_caption()
+        self.say(text)
+
+    @staticmethod
+    def curve_scale(curve: LossCurve, steps: int) -> VGroup:
+        """Numbers on the loss curve's axes: its bottom and top loss, its first and last step."""
+        lo, hi = curve.value_range
+        axes, top = curve.axes, curve.axes.y_range[1]
+        if curve.log:
+            bottom_text, top_text = (f"10{superscript(int(v))}" for v in (lo, hi))
+        else:
+            bottom_text, top_text = (f"{v:.3g}".replace("-", "−") for v in (lo, hi))
+        label = dict(font=THEME.font, font_size=18, color=THEME.muted)
+        return VGroup(
+            Text(bottom_text, **label).next_to(axes.c2p(0, 0), LEFT, buff=0.08),
+            Text(top_text, **label).next_to(axes.c2p(0, top), LEFT, buff=0.08),
+            Text("0", **label).next_to(axes.c2p(0, 0), DOWN, buff=0.08),
+            Text(str(steps), **label).next_to(axes.c2p(steps, 0), DOWN, buff=0.08),
+        )
 
     def course(self, land: Landscape, start) -> tuple[ContourMap, VGroup, Circle]:
         """The contour map on the left, the landscape's name and formula above it, a start ring."""
@@ -264,6 +311,10 @@ class OptimizerRace(LessonScene):
         ring = Circle(radius=0.12, stroke_color=THEME.text, stroke_width=2).move_to(stage.to_scene(start)[0])
         self.add_fixed_in_frame_mobjects(heading)
         return stage, heading, ring
+
+
+def superscript(n: int) -> str:
+    return str(n).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def point(xy) -> str:

@@ -36,7 +36,7 @@ RUN_DEFAULTS = {
                    "starts": [[1.0, 1.0], [-1.0, 1.0], [-1.0, -1.5], [1.0, -1.5]]},
     "rastrigin": {"lr": 0.002, "steps": 60, "view": "contour",
                   "starts": [[1.4, 0.6], [2.4, -1.6], [-2.2, -3.3], [-3.1, 2.8]]},
-    "saddle": {"lr": 0.1, "steps": 80, "view": "surface", "theta": -130.0, "starts": [[1.8, 1e-4]]},
+    "saddle": {"lr": 0.1, "steps": 80, "view": "surface", "theta": -130.0, "starts": [[1.8, -1e-4]]},
 }
 GENERIC_RUN = {"lr": 0.01, "steps": 100, "view": "surface"}  # other landscapes start at their default_start
 RUN_KEYS = ("lr", "steps", "starts", "view", "landscape", "phi", "theta")
@@ -61,7 +61,7 @@ class Params:
     seconds_per_stop: float = param(8.0, "seconds on each landscape: fade in, descent, hold, fade out "
                                          "(a long caption may add reading time)")
     hold_seconds: float = param(1.0, "pause on each landscape's finished runs before moving on")
-    camera_phi: float = param(60.0, "3D views: camera polar angle in degrees (a run's 'phi' overrides)")
+    camera_phi: float = param(50.0, "3D views: camera polar angle in degrees (a run's 'phi' overrides)")
     camera_theta: float = param(-60.0, "3D views: camera azimuth in degrees (a run's 'theta' overrides)")
     surface_resolution: int = param(18, "surface faces per side (render time grows with its square)")
     minimum_tolerance: float = param(0.05, "a run ending this close to a documented minimum has reached it")

@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(build-essential python3-dev pkg-config libcairo2-dev libpango1.0-dev
   texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
   texlive-latex-extra dvisvgm)
+# GDANIM_VOICE=1 (set by `make test` and `make voice`): also the offline speech engine that
+# `gdanim render --voice` drives (espeak-ng: ~12 MB, a few seconds to install)
+[ "${GDANIM_VOICE:-0}" = 1 ] && APT_PACKAGES+=(espeak-ng)
+# GDANIM_CHROMIUM=1 (set by `make test`): also headless Chromium, which the course-page tests
+# (tests/test_course_pages.py: gallery and slides) drive
+[ "${GDANIM_CHROMIUM:-0}" = 1 ] && APT_PACKAGES+=(chromium)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -8,7 +8,8 @@ manim = pytest.importorskip("manim")
 from gdanim.config import ConfigError, build_params  # noqa: E402
 from gdanim.landscapes import HIMMELBLAU_MINIMA  # noqa: E402
 from gdanim.render import render_scene  # noqa: E402
-from gdanim.visual.framing import fit_to_screen, screen_bounds  # noqa: E402
+from gdanim.display import draped_path  # noqa: E402
+from gdanim.visual.framing import fit_to_screen, hidden_points, screen_bounds  # noqa: E402
 from gdanim.visual.narration import wrap_caption  # noqa: E402
 from gdanim.visual.surface import LossSurface  # noqa: E402
 from scenes.l7_landscape_tour import (  # noqa: E402
@@ -113,6 +114,7 @@ def test_saddle_gd_stalls_then_slides_off(runs):
     assert small[first: first + 25].all()  # one unbroken crawl of 25 steps
     assert norms[first: first + 25].max() < 0.2 and norms[first: first + 25].min() < 0.03
     assert traj.losses[0, shown] < -3.0  # it did slide off, downhill along y
+    assert traj.positions[0, shown, 1] < -1.5  # towards -y, the side facing the default camera
     assert lesson(traj, P) == ("Saddle: flat in the middle. GD crawls there, |∇L| < 0.2 for 25 of 54 steps, "
                                "then slides off.")
 
@@ -158,6 +160,47 @@ def test_fit_to_screen_fills_the_box_for_any_camera_angle():
         assert size[0] <= 8.6 * 1.01 and size[1] <= 5.5 * 1.01
         assert max(size[0] / 8.6, size[1] / 5.5) > 0.99  # one side fills the box
         np.testing.assert_allclose(centre, [0.0, 0.2], atol=0.02)
+
+
+def staged(name, phi, theta, runs=P.runs):
+    """The stop's surface framed as the scene frames it, its camera, and its GD runs."""
+    from manim.camera.three_d_camera import ThreeDCamera
+
+    stop = resolve_stop(name, runs)
+    camera = ThreeDCamera()
+    camera.set_phi(phi * manim.DEGREES)
+    camera.set_theta(theta * manim.DEGREES)
+    surface = LossSurface(stop.land, resolution=6)
+    fit_to_screen(surface, camera, width=8.6, height=5.5, center=[0.0, 0.2, 0.0], measure=surface.surface)
+    return surface, camera, run_stop(stop, P.tol_grad)
+
+
+def drawn_trail(surface, traj, run):
+    return surface.to_scene(draped_path(traj.landscape, traj.positions[run, : shown_steps(traj)[run] + 1]))
+
+
+def test_default_3d_views_show_every_trail_point():
+    """Cairo draws trails over the surface: no drawn point may lie behind a hill from the camera."""
+    for name in ("bowl", "valley", "saddle"):
+        stop = resolve_stop(name, P.runs)
+        phi = P.camera_phi if stop.phi is None else stop.phi
+        theta = P.camera_theta if stop.theta is None else stop.theta
+        surface, camera, traj = staged(name, phi, theta)
+        for run in range(traj.n_runs):
+            assert not hidden_points(surface, camera, drawn_trail(surface, traj, run)).any(), (name, run)
+
+
+def test_hidden_points_finds_what_a_hill_hides():
+    # the old saddle run (sliding to +y) ends behind the ridge x < 0 as seen from theta = -130
+    surface, camera, traj = staged("saddle", 60, -130, {"saddle": {"starts": [[1.8, 1e-4]]}})
+    hidden = hidden_points(surface, camera, drawn_trail(surface, traj, 0))
+    assert hidden[-1] and not hidden[0]  # starts on the near ridge in sight, ends out of sight
+    # a bowl seen from low down (phi 75) hides the inside of its near wall, not its far wall
+    surface, camera, traj = staged("bowl", 75, -90, {"bowl": {"starts": [[0.0, -1.6], [0.0, 1.6]]}})
+    near, far = (drawn_trail(surface, traj, run)[0] for run in (0, 1))
+    assert hidden_points(surface, camera, np.array([near, far])).tolist() == [True, False]
+    # lifted high above the surface, nothing hides a point
+    assert not hidden_points(surface, camera, near + [0, 0, 5.0]).any()
 
 
 def resolution_land(name):

@@ -38,3 +38,29 @@ def fit_to_screen(mobject: Mobject, camera: ThreeDCamera, *, width: float, heigh
         # screen right/up are the first two rows of the world -> camera rotation
         mobject.shift(camera.get_rotation_matrix().T @ np.array([offset[0], offset[1], 0.0]))
     return mobject
+
+
+def hidden_points(surface, camera: ThreeDCamera, points, *, clearance: float = 0.05,
+                  samples: int = 200) -> np.ndarray:
+    """Per scene point on or above ``surface`` (a LossSurface), whether the surface lies between
+    it and ``camera``'s eye. Cairo draws trails and balls over the surface, so a hidden trail
+    would show through a hill: pick camera angles for which this is all False.
+
+    The sight line from each point to the eye is sampled (from ``clearance`` away, so a point
+    is not hidden by the face it lies on) and compared with the surface height below it.
+    """
+    camera.reset_rotation_matrix()
+    eye = np.asarray(camera.frame_center) + camera.get_rotation_matrix().T @ [0.0, 0.0, camera.get_focal_distance()]
+    land = surface.land
+    (x0, x1), (y0, y1) = land.domain
+    origin = np.asarray(surface.axes.c2p(x0, y0, 0.0))
+    unit = np.asarray(surface.axes.c2p(x1, y1, 1.0)) - origin  # scene extent of the unit box
+    points = np.atleast_2d(np.asarray(points, dtype=float))
+    sight = eye - points  # (n, 3)
+    t = np.linspace(0.0, 1.0, samples)[None, :, None] + clearance / np.linalg.norm(sight, axis=1)[:, None, None]
+    box = (points[:, None, :] + t * sight[:, None, :] - origin) / unit  # (n, samples, 3) in the unit box
+    inside = np.all((box[..., :2] >= 0) & (box[..., :2] <= 1), axis=-1) & (t[..., 0] <= 1)
+    xy = np.stack([x0 + box[..., 0] * (x1 - x0), y0 + box[..., 1] * (y1 - y0)], axis=-1)
+    with np.errstate(all="ignore"):
+        below = surface.heights(land.value(xy.reshape(-1, 2))).reshape(xy.shape[:2]) > box[..., 2]
+    return np.any(inside & below, axis=1)

@@ -115,7 +115,7 @@ class Leaderboard(VGroup):
         width = max(len(label) for label in labels)
         self.labels = [label.ljust(width) for label in labels]
         self.writer = GlyphWriter(GLYPHS + "".join(labels), font=theme.mono, font_size=font_size)
-        self.row_height = 1.9 * self.writer.height + 0.12
+        self.row_height = 1.5 * self.writer.height + 0.1
         n = len(self.runs)
         self.prefix = len(f"{n}. ")
         columns = self.prefix + width + 2 + len("done in 10000 steps")
@@ -127,7 +127,7 @@ class Leaderboard(VGroup):
         self.counter = VMobject(fill_color=theme.muted, fill_opacity=1.0, stroke_width=0)
         inner_width = max(columns * self.writer.advance, heading.width + 8 * self.writer.advance, note.width)
         pad = 0.2
-        self.top_offset = pad + heading.height + 0.18 + note.height + 0.3  # panel top -> first baseline
+        self.top_offset = pad + heading.height + 0.18 + note.height + 0.15 + self.writer.height  # to 1st baseline
         self.panel = Rectangle(width=inner_width + 2 * pad,
                                height=self.top_offset + (n - 1) * self.row_height + 0.1 + pad,
                                fill_color=theme.panel, fill_opacity=theme.panel_opacity,

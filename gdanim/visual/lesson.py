@@ -2,7 +2,9 @@
 
 A lesson reads like a lecture script: ``show_title`` -> setup -> ``say(...)`` + animation,
 beat after beat -> ``show_takeaway``. Each caption's start and end time is recorded as a
-subtitle cue, written beside the video as .srt/.vtt.
+subtitle cue, written beside the video as .srt/.vtt. With a ``voice`` (gdanim.voice.Voice,
+set by the renderer for ``--voice``) every cue's text is spoken and its beat lasts at least as
+long as the speech; with an ``end_card`` (gdanim.visual.end_card.EndCard) the video closes on it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from gdanim.visual.theme import THEME
 FADE = 0.4  # seconds for caption and card transitions
 READING_CHARS_PER_SECOND = 15  # a caption stays up at least this long before the next one
 MIN_CAPTION_SECONDS = 2.0
+
+
+class CardCue(Cue):
+    """A cue whose text is also shown full-size on a card (title, takeaway), not as a caption."""
+
+    __slots__ = ()
 
 
 class LessonScene(ThreeDScene):
@@ -37,6 +45,8 @@ class LessonScene(ThreeDScene):
         self.cues: list[Cue] = []
         self._caption: Caption | None = None
         self._caption_start = 0.0
+        self.voice = None  # a gdanim.voice.Voice: cues are spoken, beats last their speech
+        self.end_card = None  # a gdanim.visual.end_card.EndCard shown after the lesson
         super().__init__(**kwargs)
 
     def setup(self):
@@ -45,6 +55,8 @@ class LessonScene(ThreeDScene):
     def tear_down(self):
         """A caption still up at the end keeps its reading time and becomes the last cue."""
         self._close_caption()
+        if self.end_card is not None:
+            self._show_end_card()
         super().tear_down()
 
     @property
@@ -74,9 +86,11 @@ class LessonScene(ThreeDScene):
     def show_title(self, title: str, subtitle: str = "", hold: float = 2.0) -> None:
         """Opening card, alone on screen, then cleared for the lesson."""
         card = TitleCard(title, subtitle)
+        text = f"{title}: {subtitle}" if subtitle else title
+        hold = max(hold, self._speech_seconds(text) - FADE)
         self.add_fixed_in_frame_mobjects(card)
         self.play(FadeIn(card), run_time=FADE)
-        self.cues.append(Cue(self.now - FADE, self.now + hold, f"{title}: {subtitle}" if subtitle else title))
+        self.cues.append(CardCue(self.now - FADE, self.now + hold, text))
         self.wait(hold)
         self.play(FadeOut(card), run_time=FADE)
         self.remove_fixed_in_frame_mobjects(card)
@@ -98,7 +112,8 @@ class LessonScene(ThreeDScene):
     def _close_caption(self):
         """End the current cue, after its reading time; return its mobject (still shown) or None."""
         if self._caption is not None:
-            reading = max(MIN_CAPTION_SECONDS, len(self._caption.text) / READING_CHARS_PER_SECOND)
+            reading = max(MIN_CAPTION_SECONDS, len(self._caption.text) / READING_CHARS_PER_SECOND,
+                          self._speech_seconds(self._caption.text))
             if self.now - self._caption_start < reading:
                 self.wait(reading - (self.now - self._caption_start))
         old, self._caption = self._caption, None
@@ -112,6 +127,18 @@ class LessonScene(ThreeDScene):
         dim = FullScreenRectangle(fill_color=THEME.background, fill_opacity=0.75, stroke_width=0)
         card = TakeawayCard(text)
         self.add_fixed_in_frame_mobjects(dim, card)
+        spoken = "Takeaway: " + " ".join(text.split())
+        hold = max(hold, self._speech_seconds(spoken) - FADE)
         self.play(FadeIn(dim), FadeIn(card), run_time=FADE)
-        self.cues.append(Cue(self.now - FADE, self.now + hold, "Takeaway: " + " ".join(text.split())))
+        self.cues.append(CardCue(self.now - FADE, self.now + hold, spoken))
         self.wait(hold)
+
+    def _speech_seconds(self, text: str) -> float:
+        """How long ``text``'s beat must last for its speech (0 without a voice)."""
+        return self.voice.seconds(text) if self.voice is not None else 0.0
+
+    def _show_end_card(self) -> None:
+        """The parameter card over everything, so a clip found later can be reproduced."""
+        self.add_fixed_in_frame_mobjects(self.end_card)
+        self.play(FadeIn(self.end_card), run_time=FADE)
+        self.wait(self.end_card.hold)

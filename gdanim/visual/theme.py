@@ -44,6 +44,10 @@ class Theme:
         "rmsprop": OKABE_ITO["bluish_green"], "adam": OKABE_ITO["orange"],
         "adamw": OKABE_ITO["reddish_purple"],
     })
+    # several runs of ONE optimizer that differ in a setting (lr, start), in order; avoids the
+    # status colours (converged green, diverged vermillion, max-steps yellow)
+    run_colors: tuple[str, ...] = (OKABE_ITO["sky_blue"], OKABE_ITO["orange"], OKABE_ITO["reddish_purple"],
+                                   OKABE_ITO["grey"], OKABE_ITO["blue"])
 
 
 THEME = Theme()

@@ -1,0 +1,193 @@
+"""RegressionPlot: a data landscape's samples as a scatter, with fitted lines y = w x + b that
+follow runs of a Trajectory; FitLegend names each line and counts its loss and gradients.
+
+The geometry (which (w, b) a line shows at a fractional step, where it meets the plot's box,
+how many sample gradients a run has used) is plain numpy, tested without rendering.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Axes, DashedLine, Dot, Line, Text, ValueTracker, VGroup, VMobject
+
+from gdanim.display import point_at
+from gdanim.engine import Trajectory
+from gdanim.landscapes import Landscape
+from gdanim.visual.live import LiveShape
+from gdanim.visual.theme import THEME, Theme
+
+
+def fit_at(traj: Trajectory, run: int, s: float) -> tuple[float, float]:
+    """(w, b) of run ``run`` at fractional step ``s`` (linear between steps, frozen after a stop)."""
+    positions = traj.positions[run, : int(traj.stop_step[run]) + 1]
+    w, b = point_at(positions, s)
+    return float(w), float(b)
+
+
+def clip_line(w: float, b: float, x_range, y_range) -> np.ndarray | None:
+    """End points (2, 2) of the part of y = w x + b inside the box, or None if it misses it."""
+    (x0, x1), (y0, y1) = x_range, y_range
+    if w == 0:
+        return np.array([[x0, b], [x1, b]]) if y0 <= b <= y1 else None
+    xa, xb = (y0 - b) / w, (y1 - b) / w
+    lo, hi = max(x0, min(xa, xb)), min(x1, max(xa, xb))
+    if lo > hi:
+        return None
+    return np.array([[lo, w * lo + b], [hi, w * hi + b]])
+
+
+def batch_size_of(traj: Trajectory) -> int:
+    """Samples per gradient the run used: its recorded batch size, or all of them (full batch)."""
+    size = traj.inputs.get("batch_size")
+    return traj.landscape.n_samples if size is None else int(size)
+
+
+def gradient_evaluations(traj: Trajectory, run: int, k: int) -> int:
+    """Per-sample gradients computed by step ``k``: one batch per step actually taken."""
+    taken = min(max(int(k), 0), int(traj.stop_step[run]))
+    return taken * batch_size_of(traj)
+
+
+def nice_range(values, pad: float = 0.05) -> tuple[float, float]:
+    """Whole-number bounds around ``values`` with a little padding."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    span = max(hi - lo, 1e-9)
+    return float(math.floor(lo - pad * span)), float(math.ceil(hi + pad * span))
+
+
+class RegressionPlot(VGroup):
+    """Axes over the data, one dot per sample; ``add_fit`` adds a line driven by a step tracker.
+
+    Axes and dots are static (add the plot before moving mobjects); each fitted line is one
+    VMobject whose points are rewritten in place, clipped to the axes' box.
+    """
+
+    def __init__(self, land: Landscape, *, width: float = 4.6, height: float = 4.6,
+                 dot_radius: float = 0.045, theme: Theme = THEME):
+        super().__init__()
+        if land.data is None:
+            raise ValueError(f"landscape {land.name!r} has no data samples to plot")
+        self.land, self.theme = land, theme
+        xs, ys = land.data
+        self.x_range, self.y_range = nice_range(xs), nice_range(ys)
+        x_step = max(1, round((self.x_range[1] - self.x_range[0]) / 4))
+        y_step = max(1, round((self.y_range[1] - self.y_range[0]) / 4))
+        self.axes = Axes(x_range=[*self.x_range, x_step], y_range=[*self.y_range, y_step],
+                         x_length=width, y_length=height, tips=False,
+                         axis_config={"color": theme.axis_color, "stroke_width": 1.5, "font_size": 28,
+                                      "include_numbers": True},
+                         x_axis_config={"numbers_to_exclude": [0]} if self.y_range[0] < 0 < self.y_range[1] else {},
+                         y_axis_config={"numbers_to_exclude": [0]} if self.x_range[0] < 0 < self.x_range[1] else {})
+        for number in [*self.axes.x_axis.numbers, *self.axes.y_axis.numbers]:
+            number.set_color(theme.muted)
+        self.labels = VGroup(
+            Text("x", font=theme.font, font_size=22, color=theme.muted)
+            .next_to(self.axes.x_axis.get_right(), RIGHT, buff=0.12),
+            Text("y", font=theme.font, font_size=22, color=theme.muted)
+            .next_to(self.axes.y_axis.get_top(), UP, buff=0.1),
+        )
+        self.dots = VGroup(*[Dot(self.axes.c2p(x, y), radius=dot_radius, color=theme.text, fill_opacity=0.8)
+                             for x, y in zip(xs, ys)])
+        self.fits = VGroup()
+        self.add(self.axes, self.labels, self.dots)
+
+    def data_points(self) -> np.ndarray:
+        """(n, 2) data coordinates of the drawn dots (read back from the scene)."""
+        return np.array([self.axes.p2c(d.get_center()) for d in self.dots])
+
+    def line_points(self, w: float, b: float) -> np.ndarray | None:
+        """Scene end points of y = w x + b inside the axes, or None if it misses them."""
+        ends = clip_line(w, b, self.x_range, self.y_range)
+        return None if ends is None else np.array([self.axes.c2p(x, y) for x, y in ends])
+
+    def static_line(self, w: float, b: float, *, color: str, dashed: bool = True, stroke_width: float = 2.5):
+        """A fixed line (e.g. the least-squares fit); not added to the plot."""
+        ends = self.line_points(w, b)
+        if ends is None:
+            return VGroup()
+        cls = DashedLine if dashed else Line
+        return cls(ends[0], ends[1], color=color, stroke_width=stroke_width)
+
+    def add_fit(self, traj: Trajectory, run: int, step: ValueTracker, *, color: str,
+                stroke_width: float = 3.5) -> "FittedLine":
+        line = FittedLine(self, traj, run, step, color=color, stroke_width=stroke_width)
+        self.fits.add(line)
+        return line
+
+
+class FittedLine(VMobject):
+    """The line y = w x + b of one run at the tracker's (fractional) step."""
+
+    def __init__(self, plot: RegressionPlot, traj: Trajectory, run: int, step: ValueTracker, *,
+                 color: str, stroke_width: float = 3.5):
+        super().__init__(stroke_color=color, stroke_width=stroke_width)
+        self.plot, self.traj, self.run, self.step = plot, traj, run, step
+        self.opacity = 1.0
+        self.refresh()
+        self.add_updater(lambda m: m.refresh())
+
+    def fit(self) -> tuple[float, float]:
+        return fit_at(self.traj, self.run, self.step.get_value())
+
+    def refresh(self) -> None:
+        ends = self.plot.line_points(*self.fit())
+        if ends is None:  # off the plot: keep the mobject (Cairo's family snapshot) but hide it
+            centre = self.plot.axes.get_center()
+            self.set_points_as_corners([centre, centre])
+            self.set_stroke(opacity=0.0)
+        else:
+            self.set_points_as_corners(ends)
+            self.set_stroke(opacity=self.opacity)
+
+
+def legend_values(traj: Trajectory, run: int, k: int) -> str:
+    """The live lines under a legend entry at step ``k``: loss and sample gradients used."""
+    k = int(min(max(k, 0), traj.steps))
+    return f"loss  {traj.losses[run, k]:.3f}\ngrads {gradient_evaluations(traj, run, k)}"
+
+
+class FitLegend(VGroup):
+    """One entry per line: a colour swatch and name, and a row of live numbers below it.
+
+    The rows are LiveShape slots refreshed when the integer step changes; each step's text is
+    built once and cached (Text is costly).
+    """
+
+    def __init__(self, entries, step: ValueTracker, *, theme: Theme = THEME, buff: float = 0.3):
+        """``entries``: (name, colour, trajectory, run) per line; ``buff``: space between entries."""
+        super().__init__()
+        self.entries, self.step, self.theme = list(entries), step, theme
+        blocks = []
+        for name, color, _, _ in self.entries:
+            swatch = Line(LEFT * 0.2, RIGHT * 0.2, color=color, stroke_width=5)
+            label = Text(name, font=theme.font, font_size=20, color=color)
+            blocks.append(VGroup(swatch, label).arrange(RIGHT, buff=0.15))
+        self._cache: dict[int, list] = {}
+        self._shown = None
+        rows = self._rows(0)
+        for block, row in zip(blocks, rows):
+            row.next_to(block[1], DOWN, buff=0.12, aligned_edge=LEFT)
+        self.slots = [LiveShape().show(row) for row in rows]
+        for block, slot in zip(blocks, self.slots):
+            block.add(slot)
+        self.blocks = VGroup(*blocks).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+        self.add(self.blocks)
+        self.add_updater(lambda m: m.refresh())
+
+    def _rows(self, k: int) -> list:
+        if k not in self._cache:
+            self._cache[k] = [Text(legend_values(traj, run, k), font=self.theme.mono, font_size=18,
+                                   color=self.theme.text, line_spacing=0.8) for _, _, traj, run in self.entries]
+        return self._cache[k]
+
+    def refresh(self) -> None:
+        k = int(self.step.get_value() + 1e-9)
+        if k == self._shown:
+            return
+        rows = self._rows(k)
+        for block, row, slot in zip(self.blocks, rows, self.slots):
+            row.next_to(block[1], DOWN, buff=0.12, aligned_edge=LEFT)
+            slot.show(row)
+        self._shown = k
