@@ -171,12 +171,6 @@ class BatchVsStochastic(LessonScene):
         self.show_takeaway("Full batch: exact but costly steps. SGD: cheap but noisy ones. "
                            "Mini-batches trade between the two.")
 
-    def say(self, text: str) -> None:
-        """Clear the current caption first: ``LessonScene.say`` adds the new caption before it
-        waits out the old one's reading time, so both would show, overlapped, during that wait."""
-        self.clear_caption()
-        super().say(text)
-
     def heading(self, land: Landscape) -> VGroup:
         name = Text("Linear regression", font=THEME.font, font_size=30, color=THEME.text, weight="BOLD")
         formula = MathTex(r"L(w, b) = " + land.latex, font_size=32, color=THEME.text)

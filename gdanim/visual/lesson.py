@@ -98,8 +98,8 @@ class LessonScene(ThreeDScene):
     def say(self, text: str) -> None:
         """Start a caption beat: the previous caption fades out, this one fades in."""
         caption = Caption(text)
+        old = self._close_caption()  # before adding: the old caption's reading time is still running
         self.add_fixed_in_frame_mobjects(caption)
-        old = self._close_caption()
         animations = [FadeIn(caption)] + ([FadeOut(old)] if old is not None else [])
         self.play(*animations, run_time=FADE)
         self._caption, self._caption_start = caption, self.now - FADE
