@@ -253,7 +253,7 @@ def slides(ctx, scene, overrides, config_path, quality, out, embed):
     beats = beats_from_cues(cues, result.duration)
     doc = (scenes[job.scene].__doc__ or "").strip().splitlines()
     page = write_slides(out / "slides" / f"{job.scene}.html", job.scene, doc[0] if doc else "", beats,
-                        result.files["mp4"], embed=embed)
+                        job.output_path("mp4"), embed=embed)
     click.echo(f"{page} ({len(beats)} beat{'s' if len(beats) != 1 else ''}, video {result.status}"
                + (", embedded" if embed else f", beside it as {page.with_suffix('.mp4').name}") + ")")
 

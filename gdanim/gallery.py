@@ -87,7 +87,8 @@ def gallery_cards(out_dir: Path, scenes: dict[str, type], *, quality: str | None
         command = render_command(name, entry["quality"], {r.name: r.value for r in rows}, defaults,
                                  formats=[k for k in FORMATS if k in entry.get("files", {})],
                                  pinned=(pinned or {}).get(name, ()), out_dir=out_dir)
-        description = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        doc = (cls.__doc__ or "").strip().splitlines()
+        description = doc[0] if doc else ""
         vtt = out_dir / entry["quality"] / f"{name}.vtt"
         cards.append(Card(name, entry["quality"], description, float(entry.get("duration", 0.0)), links,
                           sizes, rows, command, vtt.read_text(encoding="utf-8") if "vtt" in links else ""))
@@ -176,12 +177,12 @@ _PAGE = """<!doctype html>
   th, td {{ text-align: left; vertical-align: top; padding: .25em .6em; border-bottom: 1px solid #eceff3; }}
   thead th {{ color: #55606e; font-weight: normal; }}
   tbody th {{ font-family: "DejaVu Sans Mono", monospace; font-weight: normal; white-space: nowrap; }}
-  td code {{ word-break: break-all; }}
+  td code {{ overflow-wrap: anywhere; }}
   tr.changed {{ background: #fff6df; }}
   .default {{ color: #8c96a3; font-size: .85em; }}
   .command {{ display: flex; gap: .6em; align-items: flex-start; margin-top: 1em; }}
   .command pre {{ flex: 1; margin: 0; padding: .6em .8em; background: #1b2029; color: #eceff4;
-                  border-radius: 4px; white-space: pre-wrap; word-break: break-all; }}
+                  border-radius: 4px; white-space: pre-wrap; overflow-wrap: anywhere; }}
   button.copy {{ padding: .5em .9em; cursor: pointer; }}
 </style>
 </head>

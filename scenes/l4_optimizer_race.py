@@ -234,7 +234,7 @@ class OptimizerRace(LessonScene):
         self.show_title("The optimizer race", f"{count.lower()} update rules, one start, one finish line")
         stage, heading, ring = self.course(land, start)
         self.play(FadeIn(stage), FadeIn(heading), FadeIn(ring), run_time=0.8)
-        self.beat(f"{count} optimizers race down the {where} loss, all from the same start {point(start)}.")
+        self.say(f"{count} optimizers race down the {where} loss, all from the same start {point(start)}.")
 
         step = self.step_tracker
         width = max(len(display(name)) for name in p.optimizers)
@@ -254,29 +254,22 @@ class OptimizerRace(LessonScene):
         self.add_overlay(board, curve)
         self.add_tracers(*tracers)
         self.play(FadeIn(board), FadeIn(curve), FadeIn(scale), run_time=0.8)
-        self.beat("Each has its own tuned learning rate α, stated beside its name.")
+        self.say("Each has its own tuned learning rate α, stated beside its name.")
         finish = (f"within {p.tolerance:g} of the minimum" if land.min_value is not None
                   else "none: the loss has no known minimum")
-        self.beat(f"Finish line: a loss {finish}. Until then, the board ranks by loss now.")
+        self.say(f"Finish line: a loss {finish}. Until then, the board ranks by loss now.")
 
         first = min(p.first_steps, steps)
-        self.beat(f"The first {first} steps, slowed down: same slope, different moves.")
+        self.say(f"The first {first} steps, slowed down: same slope, different moves.")
         self.play(step.animate.set_value(first), run_time=p.first_seconds, rate_func=linear)
         if steps > first:
-            self.beat(f"Now the rest of the race, {steps} steps in all; below the board, loss per step.")
+            self.say(f"Now the rest of the race, {steps} steps in all; below the board, loss per step.")
             self.play(step.animate.set_value(steps), run_time=p.race_seconds, rate_func=linear)
         self.wait(p.hold_seconds)
 
         for caption in pack_captions(result_segments(p.optimizers, traj, board.finish, board.diverge)):
-            self.beat(caption)
+            self.say(caption)
         self.show_takeaway(takeaway(p.optimizers, traj, board.finish, board.diverge, where))
-
-    def beat(self, text: str) -> None:
-        """A caption beat that never shows two captions at once: LessonScene.say adds the new
-        caption before waiting out the old one's reading time, so back-to-back beats (as here)
-        would stack them; clearing first lets the old one finish alone."""
-        self.clear_caption()
-        self.say(text)
 
     @staticmethod
     def curve_scale(curve: LossCurve, steps: int) -> VGroup:

@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 from click.testing import CliRunner
 
@@ -153,6 +154,21 @@ def test_slides_cli_writes_one_self_contained_page(media):
     beside = (out / "slides" / "DotA.html").read_text()
     assert 'src="DotA.mp4"' in beside
     assert (out / "slides" / "DotA.mp4").read_bytes() == (out / "tiny" / "DotA.mp4").read_bytes()
+
+
+def test_each_beat_shows_its_own_caption_until_it_ends(media):
+    """The frame a slides beat pauses on shows that beat's caption, not the next one's (LessonScene.say
+    once added the next caption before waiting out the current one's reading time)."""
+    out = media[0]
+    reader = imageio_ffmpeg.read_frames(str(out / "tiny" / "ThreeBeats.mp4"))
+    width, height = next(reader)["size"]
+    captions = [bytes(frame)[int(height * 0.78) * width * 3:] for frame in reader]  # the caption strip
+    fps, fade = 5, 0.4
+    for beat in _beats_in((out / "slides" / "ThreeBeats.html").read_text()):
+        shown = range(round((beat["start"] + fade) * fps), round(beat["end"] * fps))  # after the fade-in
+        first = captions[shown[0]]
+        change = max(sum(abs(a - b) for a, b in zip(first, captions[i])) / len(first) for i in shown)
+        assert change < 0.1, f"the caption changes within the beat {beat['text']!r}"  # codec noise ~0.02
 
 
 def test_slides_cli_errors_are_one_line():
@@ -367,6 +383,9 @@ def test_gallery_loads_every_media_file_without_console_errors(browser, media, s
         'Three captions, three moves: <one> beat each & "quoted".'
     assert browser.eval("[...document.querySelectorAll('#ThreeBeats tr.changed th')].map(e => e.textContent)") \
         == ["shift", "label"]
+    copied = "const b = document.querySelector('#ThreeBeats button.copy'); b.click(); " \
+             "new Promise(done => setTimeout(() => done(b.textContent), 300))"
+    assert browser.eval(copied) in ("Copied", "Ctrl+C")  # the clipboard, or the command selected
     assert browser.errors() == []
     assert _png_size(browser.screenshot(tmp_path / f"gallery-{scheme}.png")) == (1280, 900)
 

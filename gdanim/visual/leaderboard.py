@@ -18,7 +18,7 @@ from gdanim.engine import Trajectory
 from gdanim.visual.theme import THEME, Theme
 
 NOT_YET = -1  # "has not finished / diverged (by this step)" in the step arrays below
-GLYPHS = string.digits + string.ascii_letters + ".,:;-+=/()[]%*<>"  # the mono font lacks ≤ and α
+GLYPHS = string.digits + string.ascii_letters + ".,:;-+=/()[]%*<>"  # labels add their own (α, ...)
 
 
 def finish_steps(losses: np.ndarray, target: float | None) -> np.ndarray:

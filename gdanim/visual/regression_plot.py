@@ -77,9 +77,7 @@ class RegressionPlot(VGroup):
         self.axes = Axes(x_range=[*self.x_range, x_step], y_range=[*self.y_range, y_step],
                          x_length=width, y_length=height, tips=False,
                          axis_config={"color": theme.axis_color, "stroke_width": 1.5, "font_size": 28,
-                                      "include_numbers": True},
-                         x_axis_config={"numbers_to_exclude": [0]} if self.y_range[0] < 0 < self.y_range[1] else {},
-                         y_axis_config={"numbers_to_exclude": [0]} if self.x_range[0] < 0 < self.x_range[1] else {})
+                                      "include_numbers": True, "numbers_to_exclude": [0]})
         for number in [*self.axes.x_axis.numbers, *self.axes.y_axis.numbers]:
             number.set_color(theme.muted)
         self.labels = VGroup(
