@@ -111,3 +111,15 @@ def domain_exit(land: Landscape, positions) -> tuple[float, np.ndarray] | None:
         elif b[axis] < lo:
             t = min(t, (lo - a[axis]) / (b[axis] - a[axis]))
     return k - 1 + t, a + t * (b - a)
+
+
+def shown_steps(traj) -> np.ndarray:
+    """Per run, the last step to draw: its stop step, cut before it first leaves the domain
+    (a run flying off to infinity is drawn up to the edge, not along it)."""
+    inside = inside_domain(traj.landscape, traj.positions)
+    last = traj.stop_step.copy()
+    for run in range(traj.n_runs):
+        outside = np.flatnonzero(~inside[run, : last[run] + 1])
+        if len(outside):
+            last[run] = max(int(outside[0]) - 1, 0)
+    return last

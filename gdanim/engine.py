@@ -7,6 +7,8 @@ a grid (say 5 learning rates x 3 starts) is one vectorised call.
 
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -317,3 +319,26 @@ def _tolist(value):
     if isinstance(value, (tuple, list)):
         return [_tolist(v) for v in value]
     return np.asarray(value).tolist()
+
+
+def simulate_each(landscape, optimizers, lrs, start, steps: int, **options) -> Trajectory:
+    """One run per (optimizer, lr) pair from one start, stacked into one Trajectory in order.
+
+    ``simulate`` vectorises over runs of one update rule; different rules (a race) are
+    separate calls. By default every run uses its whole budget (``tol_grad=0``): only
+    divergence ends one early.
+    """
+    options.setdefault("tol_grad", 0.0)
+    return stack_runs([simulate(landscape, name, start, steps, lr=lr, **options)
+                       for name, lr in zip(optimizers, lrs)])
+
+
+def stack_runs(trajs: list[Trajectory]) -> Trajectory:
+    """Trajectories of equal step count on one landscape, as one Trajectory (runs in order)."""
+    arrays = {f.name: np.concatenate([getattr(t, f.name) for t in trajs])
+              for f in dataclasses.fields(Trajectory)
+              if f.name not in ("inputs", "grid_shape", "landscape", "sample_gradients")}
+    samples = [t.sample_gradients for t in trajs]
+    sampled = None if any(s is None for s in samples) else np.concatenate(samples)
+    return Trajectory(**arrays, sample_gradients=sampled, inputs={"runs": [t.inputs for t in trajs]},
+                      grid_shape=(sum(t.n_runs for t in trajs),), landscape=trajs[0].landscape)

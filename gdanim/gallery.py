@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from gdanim.config import as_dict, param_table
 from gdanim.render import FORMATS, QUALITIES, OutputSettings, cli_flags, read_manifest
-from gdanim.visual.end_card import regenerate_command, shown_value
+from gdanim.config import regenerate_command, shown_value
 
 MEDIA_KINDS = ("gif", "mp4", "vtt", "srt")
 

@@ -234,8 +234,8 @@ def _add_extras(scene, scene_cls, job: Job):
 
         voice = scene.voice = Voice(job.settings.out_dir / ".cache" / "voice")
     if job.settings.end_card:
-        from gdanim.config import as_dict
-        from gdanim.visual.end_card import EndCard, regenerate_command
+        from gdanim.config import as_dict, regenerate_command
+        from gdanim.visual.end_card import EndCard
 
         defaults = as_dict(scene_cls.Params())
         command = regenerate_command(job.scene, job.params, defaults, cli_flags(job.settings))

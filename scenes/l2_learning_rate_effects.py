@@ -16,6 +16,7 @@ from manim import (DOWN, RIGHT, UP, Circle, Create, FadeIn, LineJointType, MathT
                    VGroup, linear)
 
 from gdanim.config import param
+from gdanim.wording import point
 from gdanim.display import inside_domain
 from gdanim.engine import Trajectory, simulate
 from gdanim.landscapes import LANDSCAPES, Landscape, get_landscape
@@ -242,9 +243,6 @@ def sci(value: float) -> str:
     mantissa, exponent = f"{value:.1e}".split("e")
     return f"{mantissa}×10" + str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
-
-def point(xy) -> str:
-    return "(" + ", ".join(f"{v:g}".replace("-", "−") for v in xy) + ")"
 
 
 # --- the lesson ------------------------------------------------------------------------------

@@ -13,8 +13,12 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, MathTex, Text, VGroup, linear
 
 from gdanim.config import param
+from gdanim.display import shown_steps as drawn_steps
+from gdanim.engine import simulate_each as run_race
+from gdanim.wording import landscape_name, number_word, point
+from gdanim.wording import optimizer_name as display
 from gdanim.display import inside_domain
-from gdanim.engine import Trajectory, simulate
+from gdanim.engine import Trajectory
 from gdanim.landscapes import LANDSCAPES, Landscape, get_landscape
 from gdanim.optimizers import get_optimizer_spec
 from gdanim.visual.contours import ContourMap
@@ -38,9 +42,6 @@ TUNED = {
                                         "adagrad": 1.0, "rmsprop": 0.1, "adam": 0.2}},
 }
 GENERIC_STEPS = 300  # other landscapes; optimizers without a tuned rate use torch's default lr
-NUMBER_WORDS = ["No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"]
-NAMES = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
-         "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "sgd": "SGD"}
 MAP_CENTER = np.array([-3.85, 0.2, 0.0])
 MAP_SIZE = 5.6  # the longer side of the map; the top band holds the formula, the bottom the captions
 RIGHT_COLUMN = 3.1  # x of the centre of the leaderboard and loss-curve column
@@ -103,37 +104,6 @@ def race_lrs(p: Params) -> list[float]:
             for name in p.optimizers]
 
 
-def run_race(land: Landscape, optimizers, lrs, start, steps: int) -> Trajectory:
-    """One engine call per update rule, stacked into one Trajectory with a run per racer.
-
-    Every run uses its whole budget (no gradient stop); only divergence ends one early.
-    """
-    runs = [simulate(land, name, start, steps, lr=lr, tol_grad=0.0) for name, lr in zip(optimizers, lrs)]
-    return stack_runs(runs)
-
-
-def stack_runs(trajs: list[Trajectory]) -> Trajectory:
-    """Trajectories of equal step count on one landscape, as one Trajectory (runs in order)."""
-    arrays = {f.name: np.concatenate([getattr(t, f.name) for t in trajs])
-              for f in dataclasses.fields(Trajectory)
-              if f.name not in ("inputs", "grid_shape", "landscape", "sample_gradients")}
-    samples = [t.sample_gradients for t in trajs]
-    sampled = None if any(s is None for s in samples) else np.concatenate(samples)
-    return Trajectory(**arrays, sample_gradients=sampled, inputs={"runs": [t.inputs for t in trajs]},
-                      grid_shape=(sum(t.n_runs for t in trajs),), landscape=trajs[0].landscape)
-
-
-def drawn_steps(traj: Trajectory) -> np.ndarray:
-    """Per run, the last step to draw: its stop step, cut before it first leaves the map."""
-    inside = inside_domain(traj.landscape, traj.positions)
-    last = traj.stop_step.copy()
-    for run in range(traj.n_runs):
-        outside = np.flatnonzero(~inside[run, : last[run] + 1])
-        if len(outside):
-            last[run] = max(int(outside[0]) - 1, 0)
-    return last
-
-
 def curve_losses(traj: Trajectory, headroom: float = 100.0) -> np.ndarray:
     """The losses as the curve panel plots them: capped at ``headroom`` times the largest
     starting excess loss, so a diverged run (frozen near 1e40) runs off the top of the panel
@@ -141,10 +111,6 @@ def curve_losses(traj: Trajectory, headroom: float = 100.0) -> np.ndarray:
     floor = traj.landscape.min_value if traj.landscape.min_value is not None else 0.0
     ceiling = floor + headroom * max(float(np.max(np.abs(traj.losses[:, 0] - floor))), 1e-12)
     return np.minimum(np.nan_to_num(traj.losses, nan=ceiling), ceiling)
-
-
-def display(name: str) -> str:
-    return NAMES.get(name, name)
 
 
 def result_segments(names, traj: Trajectory, finish, diverge) -> list[str]:
@@ -228,8 +194,8 @@ class OptimizerRace(LessonScene):
         start, steps, lrs = race_start(p, land), race_steps(p), race_lrs(p)
         traj = run_race(land, p.optimizers, lrs, start, steps)
         colors = [optimizer_color(name) for name in p.optimizers]
-        count = NUMBER_WORDS[len(p.optimizers)] if len(p.optimizers) < len(NUMBER_WORDS) else str(len(p.optimizers))
-        where = land.name.replace("_", " ").capitalize()
+        count = number_word(len(p.optimizers), capital=True)
+        where = landscape_name(land.name)
 
         self.show_title("The optimizer race", f"{count.lower()} update rules, one start, one finish line")
         stage, heading, ring = self.course(land, start)
@@ -294,7 +260,7 @@ class OptimizerRace(LessonScene):
         aspect = (y1 - y0) / (x1 - x0)
         width = MAP_SIZE if aspect <= 1 else MAP_SIZE / aspect
         stage = ContourMap(land, width=width, height=width * aspect).move_to(MAP_CENTER)
-        name = Text(land.name.replace("_", " ").capitalize(), font=THEME.font, font_size=30,
+        name = Text(landscape_name(land.name), font=THEME.font, font_size=30,
                     color=THEME.text, weight="BOLD")
         formula = MathTex(r"L(x, y) = " + land.latex, font_size=32, color=THEME.text)
         heading = VGroup(name, formula).arrange(RIGHT, buff=0.4)
@@ -309,6 +275,3 @@ class OptimizerRace(LessonScene):
 def superscript(n: int) -> str:
     return str(n).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
-
-def point(xy) -> str:
-    return "(" + ", ".join(f"{v:g}".replace("-", "−") for v in xy) + ")"

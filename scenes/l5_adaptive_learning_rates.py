@@ -12,6 +12,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, FadeOut, MathTex, Text, VGroup, linear
 
 from gdanim.config import param
+from gdanim.engine import simulate_each
 from gdanim.display import inside_domain
 from gdanim.engine import Trajectory
 from gdanim.landscapes import LANDSCAPES, Landscape, get_landscape
@@ -22,7 +23,8 @@ from gdanim.visual.lesson import LessonScene
 from gdanim.visual.step_bars import StepBars, StepHistory, step_sizes
 from gdanim.visual.theme import THEME, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
-from scenes.l4_optimizer_race import NUMBER_WORDS, display, point, run_race
+from gdanim.wording import landscape_name, number_word, point
+from gdanim.wording import optimizer_name as display
 
 # What each rule does to its step size, said while its update rule is on screen.
 EXPLAIN = {
@@ -83,7 +85,7 @@ def lesson_lrs(p: Params) -> list[float]:
 def run_lesson(p: Params) -> Trajectory:
     """One engine run per optimizer (full step budget, no early stop), stacked in order."""
     land = get_landscape(p.landscape)
-    return run_race(land, p.optimizers, lesson_lrs(p), p.start, p.steps)
+    return simulate_each(land, p.optimizers, lesson_lrs(p), p.start, p.steps)
 
 
 def x_steps(traj: Trajectory, run: int) -> np.ndarray:
@@ -140,7 +142,7 @@ class AdaptiveLearningRates(LessonScene):
         traj = run_lesson(p)
         names = [display(n) for n in p.optimizers]
         colors = [optimizer_color(n) for n in p.optimizers]
-        count = NUMBER_WORDS[len(names)]
+        count = number_word(len(names), capital=True)
         where = land.name.replace("_", " ")
 
         self.show_title("Adaptive learning rates", "every coordinate gets its own step size")
@@ -189,7 +191,7 @@ class AdaptiveLearningRates(LessonScene):
         aspect = (y1 - y0) / (x1 - x0)
         width = min(MAP_WIDTH, MAP_HEIGHT / aspect)
         stage = ContourMap(land, width=width, height=width * aspect).move_to(MAP_CENTER)
-        name = Text(land.name.replace("_", " ").capitalize(), font=THEME.font, font_size=28,
+        name = Text(landscape_name(land.name), font=THEME.font, font_size=28,
                     color=THEME.text, weight="BOLD")
         formula = MathTex(r"L(x, y) = " + land.latex, font_size=30, color=THEME.text)
         heading = VGroup(name, formula).arrange(RIGHT, buff=0.35)

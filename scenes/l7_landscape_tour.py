@@ -14,7 +14,8 @@ from manim import (DEGREES, DOWN, RIGHT, UP, BackgroundRectangle, Circle, FadeIn
                    VGroup, linear)
 
 from gdanim.config import param
-from gdanim.display import inside_domain
+from gdanim.display import shown_steps
+from gdanim.wording import landscape_name, number_word, point
 from gdanim.engine import Trajectory, simulate
 from gdanim.landscapes import LANDSCAPES, Landscape, get_landscape
 from gdanim.visual.contours import ContourMap
@@ -41,9 +42,6 @@ RUN_DEFAULTS = {
 GENERIC_RUN = {"lr": 0.01, "steps": 100, "view": "surface"}  # other landscapes start at their default_start
 RUN_KEYS = ("lr", "steps", "starts", "view", "landscape", "phi", "theta")
 VIEWS = ("surface", "contour")
-NAMES = {"six_hump_camel": "Six-hump camel", "goldstein_price": "Goldstein-Price",
-         "linear_regression": "Linear regression"}
-NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 FLOOR_SHARE = 0.1  # Rosenbrock: "in the valley" once the across term is below this share of the loss
 STAGE_CENTER = np.array([0.0, 0.2, 0.0])  # middle band, between the heading and the captions
 STAGE_HEIGHT = 5.5
@@ -119,17 +117,6 @@ def run_stop(stop: Stop, tol_grad: float) -> Trajectory:
 
 # --- facts the captions state (pure functions of the engine's arrays) -----------------------
 
-def shown_steps(traj: Trajectory) -> np.ndarray:
-    """Per run, the last step to draw: its stop step, cut before it first leaves the plotted domain."""
-    inside = inside_domain(traj.landscape, traj.positions)
-    last = traj.stop_step.copy()
-    for run in range(traj.n_runs):
-        outside = np.flatnonzero(~inside[run, : last[run] + 1])
-        if len(outside):
-            last[run] = max(int(outside[0]) - 1, 0)
-    return last
-
-
 def end_points(traj: Trajectory, steps: np.ndarray | None = None) -> np.ndarray:
     """(n, 2) positions at each run's shown (default) step."""
     steps = shown_steps(traj) if steps is None else steps
@@ -176,15 +163,15 @@ def rosenbrock_floor_step(land: Landscape, positions: np.ndarray, share: float =
 # --- captions ----------------------------------------------------------------------------
 
 def _count(n: int) -> str:
-    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+    return number_word(n)
 
 
 def _pt(xy) -> str:
-    return "(" + ", ".join(f"{v:.2g}".replace("-", "−") for v in xy) + ")"
+    return point(xy, ".2g")
 
 
 def display_name(land: Landscape) -> str:
-    return NAMES.get(land.name, land.name.replace("_", " ").capitalize())
+    return landscape_name(land.name)
 
 
 def nearest_dip(points) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 from manim import UP, Circle, FadeIn, MathTex, Text, VGroup, linear
 
 from gdanim.config import param
+from gdanim.wording import landscape_name, point
 from gdanim.display import inside_domain
 from gdanim.engine import Trajectory, simulate
 from gdanim.landscapes import LANDSCAPES, Landscape, get_landscape
@@ -125,9 +126,6 @@ def segment_seconds(p: Params, k0: int, k1: int) -> float:
     return min(p.segment_seconds, max(k1 - k0, 1) * p.seconds_per_step)
 
 
-def point(xy) -> str:
-    return "(" + ", ".join(f"{v:g}".replace("-", "−") for v in xy) + ")"
-
 
 # --- the lesson ------------------------------------------------------------------------------
 
@@ -192,5 +190,5 @@ class ConvergenceCriteria(LessonScene):
 
 
 def display(land: Landscape) -> str:
-    return land.name.replace("_", " ").capitalize()
+    return landscape_name(land.name)
 

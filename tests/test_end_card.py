@@ -16,7 +16,8 @@ from manim import Text, config
 from gdanim import __version__
 from gdanim.config import as_dict, build_params, parse_override
 from gdanim.render import OutputSettings, cli_flags
-from gdanim.visual.end_card import HOLD_SECONDS, EndCard, regenerate_command, toml_value, wrap_command
+from gdanim.config import regenerate_command, toml_value, wrap_command
+from gdanim.visual.end_card import HOLD_SECONDS, EndCard
 from gdanim.visual.lesson import FADE
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 manim = pytest.importorskip("manim")
-from manim import DEGREES, DOWN, LEFT, RIGHT, UL, UR, tempconfig  # noqa: E402
+from manim import DEGREES, LEFT, RIGHT, UL, UR, tempconfig  # noqa: E402
 
 from gdanim.engine import simulate  # noqa: E402
 from gdanim.visual import (  # noqa: E402

@@ -7,81 +7,13 @@ gdanim version pins. Knows nothing of any particular scene.
 
 from __future__ import annotations
 
-import json
-import shlex
-import tomllib
-
 from manim import DOWN, LEFT, RIGHT, UP, FullScreenRectangle, Line, Text, VGroup, config
 
+from gdanim.config import shown_value, wrap_command
 from gdanim.visual.theme import THEME, Theme
 
 HOLD_SECONDS = 4.0  # how long the card stays up (after its fade-in)
 VALUE_CHARS = 34  # longer values are shortened on the card (the command has them in full)
-COMMAND_CHARS = 60  # per line of the command; longer commands continue with a backslash
-
-
-def toml_value(value, bare: bool = True) -> str:
-    """A Python value as the TOML literal ``--set`` reads back to the same value (a top-level
-    string may stay a bare word, as ``--set`` allows)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        try:  # a bare word is read back as that string unless it is a TOML literal itself
-            tomllib.loads(f"v = {value}")
-        except tomllib.TOMLDecodeError:
-            if bare and value and all(c.isalnum() or c in "_-." for c in value):
-                return value
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v, False) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k))} = {toml_value(v, False)}" for k, v in value.items()) + "}"
-    raise ValueError(f"{value!r} has no TOML form")
-
-
-def shown_value(value) -> str:
-    """A value as the card shows it: like Python's repr, without string quotes."""
-    if value is None:
-        return "none"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(shown_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {shown_value(v)}" for k, v in value.items()) + "}"
-    return toml_value(value)
-
-
-def regenerate_command(scene: str, params: dict, defaults: dict, flags: list[str] = ()) -> str:
-    """``gdanim render SCENE FLAGS --set SCENE.k=v ...`` for each value that is not the default."""
-    parts = ["gdanim", "render", scene, *flags]
-    for name, value in params.items():
-        if value != defaults.get(name) and value is not None:
-            parts += ["--set", shlex.quote(f"{scene}.{name}={toml_value(value)}")]
-    return " ".join(parts)
-
-
-def wrap_command(command: str, width: int = COMMAND_CHARS) -> list[str]:
-    """Lines of at most ``width`` characters where possible, broken before an option (an option
-    and its value stay together), each but the last ending in `` \\``: still one shell command
-    when typed as shown."""
-    groups: list[str] = []
-    for word in command.split(" "):
-        if groups and not word.startswith("--") and groups[-1].startswith("--") and " " not in groups[-1]:
-            groups[-1] += " " + word  # an option's value
-        elif groups and not word.startswith("--") and not groups[-1].startswith("--"):
-            groups[-1] += " " + word  # the command and scene
-        else:
-            groups.append(word)
-    lines: list[str] = []
-    for group in groups:
-        if lines and len(lines[-1]) + 1 + len(group) <= width - 2:
-            lines[-1] += " " + group
-        else:
-            lines.append(group)
-    return [line + " \\" for line in lines[:-1]] + lines[-1:]
 
 
 def shorten(text: str, width: int = VALUE_CHARS) -> str:
