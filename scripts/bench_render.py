@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,7 @@ def main():
     parser.add_argument("--scenes", nargs="*", default=[])
     parser.add_argument("--change", default="GradientDescent3D.lr=0.08",
                         help="the one-parameter change for the fourth run")
+    parser.add_argument("--keep", type=Path, help="copy the serial run's outputs here, to look at")
     args = parser.parse_args()
     common = [*args.scenes, "--quality", args.quality, "--format", "both"]
 
@@ -72,6 +74,8 @@ def main():
             ratio = entry["render_seconds"] / entry["duration"]
             print(f"{entry['scene']:<24}{entry['duration']:>9.1f}{entry['render_seconds']:>10.1f}{ratio:>14.2f}"
                   f"{entry['size']['gif'] / 1e6:>9.2f}{gif_psnr(gif, mp4):>13.1f}")
+        if args.keep:
+            shutil.copytree(serial_out, args.keep, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".cache", ".work"))
 
 
 if __name__ == "__main__":
