@@ -169,6 +169,7 @@ class AdaptiveLearningRates(LessonScene):
 
         card = None
         for i, name in enumerate(p.optimizers):
+            self.finish_reading()  # the new card belongs to the next caption's beat
             card = self.swap_card(card, name, lrs[i])
             self.say(EXPLAIN.get(name, f"{names[i]} applies the same α to every coordinate."))
             if i == 0 and p.first_steps:

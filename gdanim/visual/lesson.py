@@ -86,7 +86,8 @@ class LessonScene(ThreeDScene):
     def show_title(self, title: str, subtitle: str = "", hold: float = 2.0) -> None:
         """Opening card, alone on screen, then cleared for the lesson."""
         card = TitleCard(title, subtitle)
-        text = f"{title}: {subtitle}" if subtitle else title
+        joiner = ": " if title[-1:].isalnum() else " "  # no "?:" after a question
+        text = title + joiner + subtitle if subtitle else title
         hold = max(hold, self._speech_seconds(text) - FADE)
         self.add_fixed_in_frame_mobjects(card)
         self.play(FadeIn(card), run_time=FADE)
@@ -98,11 +99,25 @@ class LessonScene(ThreeDScene):
     def say(self, text: str) -> None:
         """Start a caption beat: the previous caption fades out, this one fades in."""
         caption = Caption(text)
-        old = self._close_caption()  # before adding: the old caption's reading time is still running
+        old = self._close_caption()  # the old caption keeps its reading time first
+        start = self.now  # the beat (and its cue) begins as the old caption leaves
+        fade = FADE if old is None else FADE / 2
+        if old is not None:  # out, then in: a cross-fade superimposes two captions unreadably
+            self.play(FadeOut(old), run_time=fade)
         self.add_fixed_in_frame_mobjects(caption)
-        animations = [FadeIn(caption)] + ([FadeOut(old)] if old is not None else [])
-        self.play(*animations, run_time=FADE)
-        self._caption, self._caption_start = caption, self.now - FADE
+        self.play(FadeIn(caption), run_time=fade)
+        self._caption, self._caption_start = caption, start
+
+    def finish_reading(self) -> None:
+        """Wait until the caption on screen has had its reading time, leaving it up: call it
+        before an animation that belongs to the next beat."""
+        if self._caption is not None:
+            left = self._reading_seconds(self._caption.text) - (self.now - self._caption_start)
+            if left > 0:
+                self.wait(left)
+
+    def _reading_seconds(self, text: str) -> float:
+        return max(MIN_CAPTION_SECONDS, len(text) / READING_CHARS_PER_SECOND, self._speech_seconds(text))
 
     def clear_caption(self) -> None:
         old = self._close_caption()
@@ -112,10 +127,7 @@ class LessonScene(ThreeDScene):
     def _close_caption(self):
         """End the current cue, after its reading time; return its mobject (still shown) or None."""
         if self._caption is not None:
-            reading = max(MIN_CAPTION_SECONDS, len(self._caption.text) / READING_CHARS_PER_SECOND,
-                          self._speech_seconds(self._caption.text))
-            if self.now - self._caption_start < reading:
-                self.wait(reading - (self.now - self._caption_start))
+            self.finish_reading()
         old, self._caption = self._caption, None
         if old is not None:
             self.cues.append(Cue(self._caption_start, self.now, old.text))
