@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from gdanim.burn import band_height, caption_cues, font_px, wrap
+from gdanim.slides import cues_from_subtitles
 from gdanim.subtitles import Cue
 from gdanim.visual.lesson import CardCue
 
@@ -35,16 +36,7 @@ def frames(gif: Path) -> np.ndarray:
 
 
 def read_cues(srt: Path) -> list[Cue]:
-    def seconds(stamp):
-        h, m, s = stamp.replace(",", ".").split(":")
-        return int(h) * 3600 + int(m) * 60 + float(s)
-
-    cues = []
-    for block in srt.read_text().strip().split("\n\n"):
-        _, times, text = block.split("\n", 2)
-        start, end = times.split(" --> ")
-        cues.append(Cue(seconds(start), seconds(end), text))
-    return cues
+    return cues_from_subtitles(srt.read_text())
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 
+from gdanim.slides import cues_from_subtitles
 from gdanim.subtitles import Cue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,16 +77,7 @@ def syntheses(log: Path) -> int:
 
 
 def read_cues(srt: Path) -> list[Cue]:
-    def seconds(stamp):
-        h, m, s = stamp.replace(",", ".").split(":")
-        return int(h) * 3600 + int(m) * 60 + float(s)
-
-    cues = []
-    for block in srt.read_text().strip().split("\n\n"):
-        _, times, text = block.split("\n", 2)
-        start, end = times.split(" --> ")
-        cues.append(Cue(seconds(start), seconds(end), text))
-    return cues
+    return cues_from_subtitles(srt.read_text())
 
 
 def decode_audio(mp4: Path, target: Path) -> tuple[np.ndarray, int]:
