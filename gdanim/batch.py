@@ -26,6 +26,19 @@ def plan_jobs(names: list[str], settings: OutputSettings, *, config_path: Path |
               overrides: list[str], scenes: dict[str, type]) -> list[Job]:
     """Validate everything up front (unknown scene/key, bad type, bad TOML -> ConfigError),
     so a bad request writes nothing."""
+    jobs = []
+    for name, cls, params in resolve_params(names, config_path=config_path, overrides=overrides,
+                                            scenes=scenes):
+        resolved = as_dict(params)
+        jobs.append(Job(name, resolved, settings, job_key(cls, resolved, settings)))
+    return jobs
+
+
+def resolve_params(names: list[str], *, config_path: Path | None, overrides: list[str],
+                   scenes: dict) -> list[tuple[str, object, object]]:
+    """(name, scene, params object) for each chosen scene: the config's table (default
+    ./gdanim.toml) under the ``--set`` overrides, every value checked. ``scenes`` maps names to
+    anything with a ``Params`` class (scene classes, or lesson modules for ``gdanim script``)."""
     from gdanim.catalog import get_scene
 
     config = {"scenes": {}}
@@ -42,16 +55,15 @@ def plan_jobs(names: list[str], settings: OutputSettings, *, config_path: Path |
         _known(scene, scenes)
         per_scene.setdefault(scene, {})[key] = value
     chosen = list(names) if names else (list(tables) or list(scenes))
-    jobs = []
+    resolved = []
     for name in chosen:
         cls = _known(name, scenes)
         params = build_params(cls.Params, per_scene.get(name, {}), where=name)
         for scene, values in per_scene.items():  # validate overrides of scenes not rendered too
             if scene != name and scene not in chosen:
                 build_params(get_scene(scene, scenes).Params, values, where=scene)
-        resolved = as_dict(params)
-        jobs.append(Job(name, resolved, settings, job_key(cls, resolved, settings)))
-    return jobs
+        resolved.append((name, cls, params))
+    return resolved
 
 
 def _known(name: str, scenes: dict[str, type]) -> type:

@@ -181,6 +181,53 @@ def preview(ctx, scene, at_time, step, overrides, config_path, quality, out):
 
 
 @main.command()
+@click.argument("scene")
+@click.option("--set", "overrides", multiple=True, metavar="Scene.param=value",
+              help="override a parameter (TOML value), repeatable")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="course config [default: ./gdanim.toml if present]")
+@click.option("--format", "fmt", type=click.Choice(["md", "srt"]), default="md", show_default=True,
+              help="md: title, captions and takeaway as Markdown; srt: the subtitles with their "
+                   "times (a dry run of the scene, no frame drawn)")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+              show_default=True, help="media folder whose TeX/text cache the srt dry run reuses")
+@click.pass_context
+def script(ctx, scene, overrides, config_path, fmt, out):
+    """Print SCENE's script for these parameters, without rendering: every caption the video
+    will show, true for the runs these parameters produce.
+
+    \b
+    Examples:
+      gdanim script LearningRateEffects --set 'LearningRateEffects.lrs=[0.001, 0.01, 0.1]'
+      gdanim script GradientDescent3D --set GradientDescent3D.optimizer=adam > notes.md
+      gdanim script OptimizerRace --format srt > race.srt
+    """
+    from gdanim.batch import resolve_params
+    from gdanim.lessons import lesson_modules
+    from gdanim.lessons.script import to_markdown
+
+    lessons = lesson_modules()
+    if scene not in lessons:  # a scene of the teacher's own (GDANIM_SCENE_MODULES)
+        from gdanim.catalog import discover_scenes
+
+        lessons = {**discover_scenes(), **lessons}
+    ((name, holder, params),) = _guard(ctx, lambda: resolve_params(
+        [scene], config_path=config_path, overrides=list(overrides), scenes=lessons))
+    if not hasattr(holder, "plan"):
+        raise Failure(f"{name} has no lesson plan (a plan(params) function), so it has no script")
+    lesson = _guard(ctx, lambda: holder.plan(params))
+    if fmt == "md":
+        click.echo(to_markdown(name, lesson), nl=False)
+        return
+    from gdanim.catalog import discover_scenes, get_scene
+    from gdanim.render import dry_run_cues
+    from gdanim.subtitles import to_srt
+
+    cues = dry_run_cues(get_scene(name, discover_scenes()), params, out_dir=out)
+    click.echo(to_srt(cues), nl=False)
+
+
+@main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
               show_default=True)
 @click.option("--all", "everything", is_flag=True, help="also delete finished outputs and the manifest")

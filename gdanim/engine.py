@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from gdanim.landscapes import Landscape, get_landscape
-from gdanim.optimizers import BOOLEAN_HYPERPARAMETERS, get_optimizer_spec, resolve_hyperparameters
+from gdanim.optimizers import (BOOLEAN_HYPERPARAMETERS, HYPERPARAMETER_RANGES, get_optimizer_spec,
+                               resolve_hyperparameters)
 from gdanim.schedules import Schedule, get_schedule
 
 ENGINE_VERSION = 1  # bump when a change alters recorded numbers, so cached trajectories expire
@@ -273,18 +274,6 @@ def _broadcast_runs(start, h: dict):
     return np.broadcast_to(starts, grid + (2,)).reshape(n, 2).copy(), grid, hp
 
 
-_RANGES = {  # hyperparameter -> (test, what it must be), following torch's own checks
-    "lr": (lambda a: a > 0, "> 0"),
-    "momentum": (lambda a: a >= 0, ">= 0"),
-    "weight_decay": (lambda a: a >= 0, ">= 0"),
-    "eps": (lambda a: a >= 0, ">= 0"),
-    "lr_decay": (lambda a: a >= 0, ">= 0"),
-    "initial_accumulator_value": (lambda a: a >= 0, ">= 0"),
-    "alpha": (lambda a: (a >= 0) & (a <= 1), "in [0, 1]"),
-    "betas": (lambda a: (a >= 0) & (a < 1), "in [0, 1)"),
-}
-
-
 def _check_hyperparameters(hp: dict) -> None:
     for name, value in hp.items():
         if name in BOOLEAN_HYPERPARAMETERS:
@@ -293,7 +282,7 @@ def _check_hyperparameters(hp: dict) -> None:
             a = np.ravel(a)
             if not np.isfinite(a).all():
                 raise ValueError(f"{name} must be finite, got {a[~np.isfinite(a)][0]}")
-            test, expected = _RANGES.get(name, (None, None))
+            test, expected = HYPERPARAMETER_RANGES.get(name, (None, None))
             if test is not None and not test(a).all():
                 raise ValueError(f"{name} must be {expected}, got {a[~test(a)][0]:g}")
     if hp.get("nesterov") and (np.any(hp["momentum"] <= 0) or np.any(hp["dampening"] != 0)):

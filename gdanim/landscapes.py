@@ -32,6 +32,7 @@ class Landscape:
     _gradient: Callable[[np.ndarray], np.ndarray] = field(repr=False)
     data: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _batch_gradient: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+    title: str = ""  # the name headings and captions use ("Six-hump camel")
 
     def value(self, xy) -> np.ndarray:
         """f at points of shape (..., 2); returns shape (...)."""
@@ -140,6 +141,7 @@ def bowl() -> Landscape:
 
     return Landscape(
         name="bowl",
+        title="Bowl",
         latex=r"x^2 + y^2",
         domain=((-2.0, 2.0), (-2.0, 2.0)),
         minima=_frozen([[0.0, 0.0]]),
@@ -168,6 +170,7 @@ def valley(k: float = 10.0) -> Landscape:
 
     return Landscape(
         name="valley",
+        title="Valley",
         latex=rf"x^2 + {_num(k)}\,y^2",
         domain=((-2.5, 2.5), (-1.5, 1.5)),
         minima=_frozen([[0.0, 0.0]]),
@@ -201,6 +204,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Landscape:
 
     return Landscape(
         name="rosenbrock",
+        title="Rosenbrock",
         latex=rf"({_num(a)} - x)^2 + {_num(b)}\,(y - x^2)^2",
         domain=((-2.0, 2.0), (-1.0, 3.0)),
         minima=_frozen([[a, a * a]]),
@@ -241,6 +245,7 @@ def himmelblau() -> Landscape:
 
     return Landscape(
         name="himmelblau",
+        title="Himmelblau",
         latex=r"(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
         domain=((-5.0, 5.0), (-5.0, 5.0)),
         minima=_frozen(HIMMELBLAU_MINIMA),
@@ -276,6 +281,7 @@ def rastrigin(A: float = 10.0) -> Landscape:
 
     return Landscape(
         name="rastrigin",
+        title="Rastrigin",
         latex=rf"{_num(2 * A)} + x^2 - {_num(A)}\cos(2\pi x) + y^2 - {_num(A)}\cos(2\pi y)",
         domain=((-5.12, 5.12), (-5.12, 5.12)),
         minima=_frozen([[0.0, 0.0]]),
@@ -303,6 +309,7 @@ def saddle() -> Landscape:
 
     return Landscape(
         name="saddle",
+        title="Saddle",
         latex=r"x^2 - y^2",
         domain=((-2.0, 2.0), (-2.0, 2.0)),
         minima=NO_MINIMA,
@@ -357,6 +364,7 @@ def beale() -> Landscape:
 
     return Landscape(
         name="beale",
+        title="Beale",
         latex=r"(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
         domain=((-4.5, 4.5), (-4.5, 4.5)),
         minima=_frozen([[3.0, 0.5]]),
@@ -389,6 +397,7 @@ def booth() -> Landscape:
 
     return Landscape(
         name="booth",
+        title="Booth",
         latex=r"(x + 2y - 7)^2 + (2x + y - 5)^2",
         domain=((-10.0, 10.0), (-10.0, 10.0)),
         minima=_frozen([[1.0, 3.0]]),
@@ -424,6 +433,7 @@ def six_hump_camel() -> Landscape:
 
     return Landscape(
         name="six_hump_camel",
+        title="Six-hump camel",
         latex=r"\left(4 - 2.1x^2 + \tfrac{x^4}{3}\right)x^2 + xy + (4y^2 - 4)\,y^2",
         domain=((-2.0, 2.0), (-1.0, 1.0)),
         minima=_frozen([[CAMEL_X, CAMEL_Y], [-CAMEL_X, -CAMEL_Y]]),
@@ -489,6 +499,7 @@ def ackley(a: float = 20.0, b: float = 0.2, c: float = 2.0 * math.pi) -> Landsca
     c_tex = r"2\pi" if math.isclose(c, 2.0 * math.pi) else _num(c)
     return Landscape(
         name="ackley",
+        title="Ackley",
         latex=(
             rf"-{_num(a)}\,e^{{-{_num(b)}\sqrt{{(x^2 + y^2)/2}}}}"
             rf" - e^{{(\cos({c_tex} x) + \cos({c_tex} y))/2}} + e + {_num(a)}"
@@ -557,6 +568,7 @@ def goldstein_price() -> Landscape:
 
     return Landscape(
         name="goldstein_price",
+        title="Goldstein-Price",
         latex=(
             r"\left[1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6xy + 3y^2)\right]"
             r"\left[30 + (2x - 3y)^2 (18 - 32x + 12x^2 + 48y - 36xy + 27y^2)\right]"
@@ -628,6 +640,7 @@ def linear_regression(
     half = max(3.0, math.ceil(3.0 * max(abs(cw), abs(cb))) / 2.0)
     return Landscape(
         name="linear_regression",
+        title="Linear regression",
         latex=rf"\frac{{1}}{{{n_samples}}}\sum_{{i=1}}^{{{n_samples}}} (w\,x_i + b - y_i)^2",
         domain=((cw - half, cw + half), (cb - half, cb + half)),
         minima=_frozen([solution]),
@@ -673,6 +686,7 @@ def custom(
         params["start"] = list(start)
     return Landscape(
         name="custom",
+        title="Custom",
         latex=compiled.latex,
         domain=(x_range, y_range),
         minima=NO_MINIMA,

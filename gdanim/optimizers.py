@@ -211,37 +211,94 @@ def _adamw(h):
 SGD_DEFAULTS = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False}
 ADAM_DEFAULTS = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False}
 
+# Okabe-Ito colours (safe for the common colour-vision deficiencies): one per optimizer, the
+# same in every scene. The theme and the captions read them from the specs below.
+OKABE_ITO = {
+    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "grey": "#BBBBBB",
+}
+
+# hyperparameter -> (test, what it must be), following torch.optim's own constructor checks
+HYPERPARAMETER_RANGES = {
+    "lr": (lambda a: a > 0, "> 0"),
+    "momentum": (lambda a: a >= 0, ">= 0"),
+    "weight_decay": (lambda a: a >= 0, ">= 0"),
+    "eps": (lambda a: a >= 0, ">= 0"),
+    "lr_decay": (lambda a: a >= 0, ">= 0"),
+    "initial_accumulator_value": (lambda a: a >= 0, ">= 0"),
+    "alpha": (lambda a: (a >= 0) & (a <= 1), "in [0, 1]"),
+    "betas": (lambda a: (a >= 0) & (a < 1), "in [0, 1)"),
+}
+
 
 @dataclass(frozen=True)
 class OptimizerSpec:
-    """A named optimizer: its torch defaults, which of them are fixed, and how to build it."""
+    """A named optimizer: the one place for its torch defaults, which of them it pins, how to
+    build it, and how lessons show it (name, colour, update rule).
+
+    ``rule`` holds the update rule as TeX lines in the lessons' notation (torch's update, see
+    the module notes); single-letter symbols to colour are marked ``{{ }}``.
+    """
 
     name: str
     defaults: dict
     build: Callable[[dict], Transform]
+    title: str
+    color: str
+    rule: tuple[str, ...]
     fixed: tuple[str, ...] = ()  # hyperparameters that this name pins (e.g. gd has no momentum)
     summary: str = ""
 
+    @property
+    def ranges(self) -> dict[str, str]:
+        """Each numeric hyperparameter's valid range, as the error messages state it."""
+        return {k: HYPERPARAMETER_RANGES[k][1] for k in self.defaults if k in HYPERPARAMETER_RANGES}
+
+
+# Nesterov's gradient is taken at the look-ahead point theta - alpha*beta*v. torch (and the
+# engine) store that look-ahead point itself as the parameters, which turns the rule into the
+# shifted form on the card's last line: same path, seen one look-ahead ahead.
+NESTEROV_RULE = (
+    r"{{v}} \leftarrow \beta {{v}} + \nabla L(\theta - \alpha \beta {{v}})",
+    r"\theta \leftarrow \theta - \alpha {{v}}",
+    r"\text{torch: } \tilde\theta = \theta - \alpha\beta {{v}}, \;\;"
+    r"\tilde\theta \leftarrow \tilde\theta - \alpha \, (\nabla L(\tilde\theta) + \beta {{v}})",
+)
 
 OPTIMIZERS: dict[str, OptimizerSpec] = {
     spec.name: spec
     for spec in (
-        OptimizerSpec("gd", SGD_DEFAULTS, _sgd, fixed=("momentum", "dampening", "nesterov"),
+        OptimizerSpec("gd", SGD_DEFAULTS, _sgd, "GD", OKABE_ITO["vermillion"],
+                      (r"\theta \leftarrow \theta - \alpha \, \nabla L(\theta)",),
+                      fixed=("momentum", "dampening", "nesterov"),
                       summary="plain gradient descent: theta -= lr * grad"),
-        OptimizerSpec("sgd", SGD_DEFAULTS, _sgd,
+        OptimizerSpec("sgd", SGD_DEFAULTS, _sgd, "SGD", OKABE_ITO["grey"],
+                      (r"\theta \leftarrow \theta - \alpha \, {{g}}",),
                       summary="torch.optim.SGD (stochastic with noise= or batch_size=)"),
-        OptimizerSpec("momentum", {**SGD_DEFAULTS, "momentum": 0.9}, _sgd, fixed=("nesterov",),
-                      summary="SGD with heavy-ball momentum 0.9"),
-        OptimizerSpec("nesterov", {**SGD_DEFAULTS, "momentum": 0.9, "nesterov": True}, _sgd,
-                      fixed=("nesterov",), summary="SGD with Nesterov momentum 0.9"),
+        OptimizerSpec("momentum", {**SGD_DEFAULTS, "momentum": 0.9}, _sgd, "momentum", OKABE_ITO["sky_blue"],
+                      (r"{{v}} \leftarrow \beta {{v}} + \nabla L(\theta)", r"\theta \leftarrow \theta - \alpha {{v}}"),
+                      fixed=("nesterov",), summary="SGD with heavy-ball momentum 0.9"),
+        OptimizerSpec("nesterov", {**SGD_DEFAULTS, "momentum": 0.9, "nesterov": True}, _sgd, "Nesterov",
+                      OKABE_ITO["blue"], NESTEROV_RULE, fixed=("nesterov",),
+                      summary="SGD with Nesterov momentum 0.9"),
         OptimizerSpec("adagrad", {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0,
-                                  "initial_accumulator_value": 0.0, "eps": 1e-10}, _adagrad,
+                                  "initial_accumulator_value": 0.0, "eps": 1e-10}, _adagrad, "AdaGrad",
+                      OKABE_ITO["yellow"],
+                      (r"G \leftarrow G + {{g}}^2", r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{G} + \epsilon} \, {{g}}"),
                       summary="torch.optim.Adagrad: per-coordinate steps shrink with summed g^2"),
         OptimizerSpec("rmsprop", {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0,
-                                  "momentum": 0.0, "centered": False}, _rmsprop,
+                                  "momentum": 0.0, "centered": False}, _rmsprop, "RMSprop",
+                      OKABE_ITO["bluish_green"],
+                      (r"E[g^2] \leftarrow \rho E[g^2] + (1-\rho) {{g}}^2",
+                       r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{E[g^2]} + \epsilon} \, {{g}}"),
                       summary="torch.optim.RMSprop: steps scaled by a running RMS of g"),
-        OptimizerSpec("adam", ADAM_DEFAULTS, _adam, summary="torch.optim.Adam (amsgrad=True for AMSGrad)"),
-        OptimizerSpec("adamw", {**ADAM_DEFAULTS, "weight_decay": 1e-2}, _adamw,
+        OptimizerSpec("adam", ADAM_DEFAULTS, _adam, "Adam", OKABE_ITO["orange"],
+                      (r"m \leftarrow \beta_1 m + (1-\beta_1) {{g}}", r"v \leftarrow \beta_2 v + (1-\beta_2) {{g}}^2",
+                       r"\theta \leftarrow \theta - \alpha \, \frac{\hat m}{\sqrt{\hat v} + \epsilon}"),
+                      summary="torch.optim.Adam (amsgrad=True for AMSGrad)"),
+        OptimizerSpec("adamw", {**ADAM_DEFAULTS, "weight_decay": 1e-2}, _adamw, "AdamW", OKABE_ITO["reddish_purple"],
+                      (r"m \leftarrow \beta_1 m + (1-\beta_1) {{g}}", r"v \leftarrow \beta_2 v + (1-\beta_2) {{g}}^2",
+                       r"\theta \leftarrow \theta - \alpha \left(\frac{\hat m}{\sqrt{\hat v} + \epsilon} + \lambda \theta\right)"),
                       summary="torch.optim.AdamW: Adam with decoupled weight decay"),
     )
 }

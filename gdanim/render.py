@@ -148,6 +148,22 @@ def render_scene(scene_cls: type, params, *, quality: str = "medium", out_dir: P
     return None if dry_run else result.files["mp4"]
 
 
+def dry_run_cues(scene_cls: type, params, *, out_dir: Path = Path("media")) -> list:
+    """The scene's subtitle cues, timed, from a dry run: construct() plays through in skip mode,
+    so no frame is drawn. TeX and text come from the scene's cache under ``out_dir``."""
+    from manim import tempconfig
+
+    cache = Path(out_dir) / ".cache" / scene_cls.__name__
+    with tempfile.TemporaryDirectory(prefix="gdanim-dry-") as work:
+        settings = {**QUALITIES["low"], **SKIP_EVERY_PLAY, "media_dir": work, "write_to_movie": False,
+                    "tex_dir": str(cache / "Tex"), "text_dir": str(cache / "texts"),
+                    "verbosity": "ERROR", "progress_bar": "none", "disable_caching": True}
+        with tempconfig(settings):
+            scene = scene_cls(params=params)
+            scene.render()
+            return list(scene.cues)
+
+
 def run_job(job: Job, *, scene_cls: type | None = None, params_obj=None, dry_run: bool = False,
             progress=None, raise_errors: bool = False) -> JobResult:
     """Render ``job`` and move its files into place. ``progress(seconds_done)`` is called

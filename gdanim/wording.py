@@ -1,22 +1,46 @@
-"""How numbers, points and optimizer names read in captions: one place, so every lesson says
-"AdaGrad" and "(−1.2, 1)" the same way. Plain text, no manim."""
+"""How names, numbers and points read in captions: one place, so every lesson says "AdaGrad",
+"(−1.2, 1)", "‖∇L‖" and "1.1×10¹³" the same way, and every caption fits its two lines.
+
+Plain text, no manim: lesson plans build their sentences with these.
+"""
 
 from __future__ import annotations
 
-OPTIMIZER_NAMES = {"gd": "GD", "sgd": "SGD", "momentum": "momentum", "nesterov": "Nesterov",
-                   "adagrad": "AdaGrad", "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW"}
+import textwrap
+
 NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+GRAD_NORM = "‖∇L‖"  # the gradient norm, in captions, cards and panels alike
+CAPTION_CHARS = 62  # per line: two lines of this stay readable at 854x480
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def optimizer_name(name: str) -> str:
-    """The name a caption uses for an optimizer (torch's spelling: RMSprop, AdaGrad)."""
-    return OPTIMIZER_NAMES.get(name, name)
+    """The name a caption uses for an optimizer: its spec's title (torch's spelling: RMSprop)."""
+    from gdanim.optimizers import OPTIMIZERS
+
+    spec = OPTIMIZERS.get(name)
+    return spec.title if spec is not None else name
+
+
+def landscape_name(land) -> str:
+    """'Rosenbrock', 'Six-hump camel': a landscape's (or registry name's) title."""
+    from gdanim.landscapes import LANDSCAPES
+
+    if isinstance(land, str):
+        return LANDSCAPES[land]().title if land in LANDSCAPES and land != "custom" else land.replace("_", " ").capitalize()
+    return land.title or land.name.replace("_", " ").capitalize()
 
 
 def number_word(n: int, capital: bool = False) -> str:
     """'three' for 3 (digits from 11 on), capitalised to start a sentence."""
     word = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
-    return word.capitalize() if capital else word
+    return word[0].upper() + word[1:] if capital else word
+
+
+def count(n: int, noun: str, capital: bool = False, plural: str | None = None) -> str:
+    """'one run', 'three runs', 'no runs'."""
+    word = noun if n == 1 else (plural or noun + "s")
+    return f"{number_word(n, capital)} {word}"
 
 
 def signed(value: float, fmt: str = "g") -> str:
@@ -29,9 +53,58 @@ def point(xy, fmt: str = "g") -> str:
     return "(" + ", ".join(signed(v, fmt) for v in xy) + ")"
 
 
-LANDSCAPE_NAMES = {"six_hump_camel": "Six-hump camel", "goldstein_price": "Goldstein-Price"}
+def rate(lr: float) -> str:
+    """'α = 0.01': a learning rate as labels and captions print it."""
+    return f"α = {lr:g}"
 
 
-def landscape_name(name: str) -> str:
-    """'Rosenbrock', 'Six-hump camel': a landscape's registry name as a heading reads it."""
-    return LANDSCAPE_NAMES.get(name, name.replace("_", " ").capitalize())
+def superscript(n: int) -> str:
+    return str(n).translate(SUPERSCRIPTS)
+
+
+def sci(value: float, digits: int = 2) -> str:
+    """1.1e+13 -> '1.1×10¹³'; plain '%g' where that is short (0.25, 31)."""
+    if value == 0 or 1e-3 <= abs(value) < 1e4:
+        return signed(value, f".{digits}g")
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{signed(float(mantissa), 'g')}×10{superscript(int(exponent))}"
+
+
+def wrap_caption(text: str, width: int = CAPTION_CHARS) -> str:
+    """Wrap to at most two lines; longer narration must be split into more beats."""
+    lines = textwrap.wrap(" ".join(text.split()), width)
+    if len(lines) > 2:
+        raise ValueError(f"caption needs {len(lines)} lines (max 2 of {width} characters); "
+                         f"split it into two beats: {text[:50]!r}...")
+    return "\n".join(lines)
+
+
+def fits(text: str) -> bool:
+    """Whether ``text`` fits one caption (two lines)."""
+    try:
+        wrap_caption(text)
+    except ValueError:
+        return False
+    return True
+
+
+def pack_captions(parts: list[str]) -> list[str]:
+    """Join sentences into as few captions as fit two lines each (each part must fit alone)."""
+    captions: list[str] = []
+    for part in parts:
+        if not fits(part):
+            raise ValueError(f"caption piece too long for two lines: {part!r}")
+        joined = f"{captions[-1]} {part}" if captions else part
+        if captions and fits(joined):
+            captions[-1] = joined
+        else:
+            captions.append(part)
+    return captions
+
+
+def listing(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, BackgroundRectangle, MathTex, Text, VGroup
 
+from gdanim.optimizers import OPTIMIZERS
 from gdanim.visual.theme import THEME, Theme
 
-# The update rules as the lessons write them (torch's form; see gdanim.optimizers).
-# Single-letter symbols to colour are marked {{ }}: matching a bare "g" would split \right.
-UPDATE_RULES = {
-    "gd": [r"\theta \leftarrow \theta - \alpha \, \nabla L(\theta)"],
-    "sgd": [r"\theta \leftarrow \theta - \alpha \, {{g}}"],
-    "momentum": [r"{{v}} \leftarrow \beta {{v}} + \nabla L(\theta)", r"\theta \leftarrow \theta - \alpha {{v}}"],
-    "nesterov": [r"{{v}} \leftarrow \beta {{v}} + \nabla L(\theta)",
-                 r"\theta \leftarrow \theta - \alpha \, (\nabla L(\theta) + \beta {{v}})"],
-    "adagrad": [r"G \leftarrow G + {{g}}^2",
-                r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{G} + \epsilon} \, {{g}}"],
-    "rmsprop": [r"E[g^2] \leftarrow \rho E[g^2] + (1-\rho) {{g}}^2",
-                r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{E[g^2]} + \epsilon} \, {{g}}"],
-    "adam": [r"m \leftarrow \beta_1 m + (1-\beta_1) {{g}}", r"v \leftarrow \beta_2 v + (1-\beta_2) {{g}}^2",
-             r"\theta \leftarrow \theta - \alpha \, \frac{\hat m}{\sqrt{\hat v} + \epsilon}"],
-    "adamw": [r"\theta \leftarrow \theta - \alpha \left(\frac{\hat m}{\sqrt{\hat v} + \epsilon} + \lambda \theta\right)"],
-}
+# The update rules as the lessons write them: each optimizer's spec holds its own.
+UPDATE_RULES = {name: list(spec.rule) for name, spec in OPTIMIZERS.items()}
 
 # Symbol -> theme role, so arrows and equations share colours. Multi-letter symbols are
 # isolated wherever they appear; single letters only where a rule marks them {{ }}.

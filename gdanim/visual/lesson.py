@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from manim import FadeIn, FadeOut, FullScreenRectangle, ThreeDScene, ValueTracker
 
+from gdanim.lessons.plan import takeaway_cue, title_cue
 from gdanim.subtitles import Cue
 from gdanim.visual.narration import Caption, TakeawayCard, TitleCard
 from gdanim.visual.theme import THEME
@@ -86,8 +87,7 @@ class LessonScene(ThreeDScene):
     def show_title(self, title: str, subtitle: str = "", hold: float = 2.0) -> None:
         """Opening card, alone on screen, then cleared for the lesson."""
         card = TitleCard(title, subtitle)
-        joiner = ": " if title[-1:].isalnum() else " "  # no "?:" after a question
-        text = title + joiner + subtitle if subtitle else title
+        text = title_cue(title, subtitle)
         hold = max(hold, self._speech_seconds(text) - FADE)
         self.add_fixed_in_frame_mobjects(card)
         self.play(FadeIn(card), run_time=FADE)
@@ -139,7 +139,7 @@ class LessonScene(ThreeDScene):
         dim = FullScreenRectangle(fill_color=THEME.background, fill_opacity=0.75, stroke_width=0)
         card = TakeawayCard(text)
         self.add_fixed_in_frame_mobjects(dim, card)
-        spoken = "Takeaway: " + " ".join(text.split())
+        spoken = takeaway_cue(text)
         hold = max(hold, self._speech_seconds(spoken) - FADE)
         self.play(FadeIn(dim), FadeIn(card), run_time=FADE)
         self.cues.append(CardCue(self.now - FADE, self.now + hold, spoken))

@@ -8,18 +8,7 @@ from manim import DOWN, ORIGIN, BackgroundRectangle, RoundedRectangle, Text, VGr
 
 from gdanim.visual.live import LiveShape
 from gdanim.visual.theme import THEME, Theme
-
-CAPTION_CHARS = 62  # per line: two lines of this stay readable at 854x480
-
-
-def wrap_caption(text: str, width: int = CAPTION_CHARS) -> str:
-    """Wrap to at most two lines; longer narration must be split into more beats."""
-    lines = textwrap.wrap(" ".join(text.split()), width)
-    if len(lines) > 2:
-        raise ValueError(f"caption needs {len(lines)} lines (max 2 of {width} characters); "
-                         f"split it into two beats: {text[:50]!r}...")
-    return "\n".join(lines)
-
+from gdanim.wording import wrap_caption
 
 class Caption(VGroup):
     """Bottom-of-frame caption on a translucent panel."""

@@ -1,17 +1,14 @@
 """The one theme: background, fonts, sizes, and a fixed colour per optimizer.
 
-Optimizer colours are Okabe-Ito (safe for the common colour-vision deficiencies) so Adam is
-the same orange in every scene. The surface uses a muted blue ramp so the trails stand out.
+Optimizer colours come from their specs (gdanim.optimizers, Okabe-Ito) so Adam is the same
+orange in every scene. The surface uses a muted blue ramp so the trails stand out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-OKABE_ITO = {
-    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "grey": "#BBBBBB",
-}
+from gdanim.optimizers import OKABE_ITO, OPTIMIZERS
 
 
 @dataclass(frozen=True)
@@ -38,12 +35,8 @@ class Theme:
         "gradient": OKABE_ITO["vermillion"], "velocity": OKABE_ITO["sky_blue"], "lr": OKABE_ITO["yellow"],
         "lookahead": OKABE_ITO["reddish_purple"],
     })
-    optimizer_colors: dict = field(default_factory=lambda: {
-        "gd": OKABE_ITO["vermillion"], "sgd": OKABE_ITO["grey"], "momentum": OKABE_ITO["sky_blue"],
-        "nesterov": OKABE_ITO["blue"], "adagrad": OKABE_ITO["yellow"],
-        "rmsprop": OKABE_ITO["bluish_green"], "adam": OKABE_ITO["orange"],
-        "adamw": OKABE_ITO["reddish_purple"],
-    })
+    # each optimizer's colour lives on its spec (gdanim.optimizers); the theme reads it there
+    optimizer_colors: dict = field(default_factory=lambda: {name: spec.color for name, spec in OPTIMIZERS.items()})
     # several runs of ONE optimizer that differ in a setting (lr, start), in order; avoids the
     # status colours (converged green, diverged vermillion, max-steps yellow)
     run_colors: tuple[str, ...] = (OKABE_ITO["sky_blue"], OKABE_ITO["orange"], OKABE_ITO["reddish_purple"],
