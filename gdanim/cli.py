@@ -202,6 +202,8 @@ def script(ctx, scene, overrides, config_path, fmt, out):
       gdanim script GradientDescent3D --set GradientDescent3D.optimizer=adam > notes.md
       gdanim script OptimizerRace --format srt > race.srt
     """
+    from collections import ChainMap
+
     from gdanim.batch import resolve_params
     from gdanim.lessons import lesson_modules
     from gdanim.lessons.script import to_markdown
@@ -210,7 +212,7 @@ def script(ctx, scene, overrides, config_path, fmt, out):
     if scene not in lessons:  # a scene of the teacher's own (GDANIM_SCENE_MODULES)
         from gdanim.catalog import discover_scenes
 
-        lessons = {**discover_scenes(), **lessons}
+        lessons = ChainMap(lessons, discover_scenes())
     ((name, holder, params),) = _guard(ctx, lambda: resolve_params(
         [scene], config_path=config_path, overrides=list(overrides), scenes=lessons))
     if not hasattr(holder, "plan"):

@@ -11,9 +11,10 @@ manim = pytest.importorskip("manim")
 from gdanim.catalog import discover_scenes, get_scene  # noqa: E402
 from gdanim.engine import simulate  # noqa: E402
 from gdanim.landscapes import get_landscape  # noqa: E402
-from gdanim.render import render_scene  # noqa: E402
+from gdanim.render import dry_run_cues, render_scene  # noqa: E402
 from gdanim.visual import LossSurface, TrajectoryTracer  # noqa: E402
 from gdanim.visual.hud import HUD, hud_rows  # noqa: E402
+from gdanim.wording import GRAD_NORM  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def test_hud_rows_show_the_trajectory_values(valley_run):
     assert rows["step"] == "5"
     assert rows["position"] == f"({x:.4f}, {y:.4f})"
     assert float(rows["loss"]) == pytest.approx(valley_run.losses[0, k], rel=1e-3)
-    assert float(rows["|grad|"]) == pytest.approx(np.linalg.norm(valley_run.gradients[0, k]), rel=1e-3)
+    assert float(rows[GRAD_NORM]) == pytest.approx(np.linalg.norm(valley_run.gradients[0, k]), rel=1e-3)
     assert rows["lr"] == "0.0850" and rows["status"] == "running"
     final = dict(hud_rows(valley_run, 0, int(valley_run.stop_step[0])))
     assert final["status"] == "converged" and final["lr"] == "0.0850"
@@ -68,9 +69,12 @@ def test_scenes_are_discovered_and_unknown_names_suggest():
 
 
 @pytest.mark.parametrize("name", sorted(discover_scenes()))
-def test_every_scene_runs_with_defaults(name, tmp_path):
+def test_every_scene_says_its_plan_with_defaults(name, tmp_path):
+    """A dry run (no frame drawn) records exactly the plan's cues: the scene types no sentence."""
     cls = discover_scenes()[name]
-    assert render_scene(cls, cls.Params(), quality="tiny", out_dir=tmp_path, dry_run=True) is None
+    cues = dry_run_cues(cls, cls.Params(), out_dir=tmp_path)
+    assert [c.text for c in cues] == cls.plan(cls.Params()).cue_texts()
+    assert all(c.end > c.start for c in cues)
     assert not any(tmp_path.rglob("*.mp4"))
 
 
@@ -90,7 +94,8 @@ def test_gradient_descent_scene_with_altered_params_renders_a_video(tmp_path):
     names = sorted(p.name for p in (tmp_path / "tiny").iterdir())
     assert names == ["GradientDescent3D.mp4", "GradientDescent3D.srt", "GradientDescent3D.vtt"]
     cues = list(srt.parse((tmp_path / "tiny" / "GradientDescent3D.srt").read_text()))
-    assert len(cues) >= 4 and cues[0].content.startswith("Gradient descent")
+    assert [c.content for c in cues] == cls.plan(params).cue_texts()
+    assert cues[0].content.startswith("Descent with Adam")
     assert all(a.end <= b.start + timedelta(milliseconds=1) for a, b in zip(cues, cues[1:]))
     assert cues[-1].end.total_seconds() == pytest.approx(seconds, abs=0.5)
     assert (tmp_path / "tiny" / "GradientDescent3D.vtt").read_text().startswith("WEBVTT")

@@ -7,6 +7,7 @@ second, and tests check every claim a plan makes against the engine. Scenes draw
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 
 from gdanim.lessons.plan import Beat, Lesson, takeaway_cue, title_cue
 
@@ -23,9 +24,21 @@ MODULES = {
 }
 
 
-def lesson_modules() -> dict:
-    """Scene name -> its lesson module (each has ``Params`` and ``plan``), in course order."""
-    return {scene: importlib.import_module(f"gdanim.lessons.{module}") for scene, module in MODULES.items()}
+class LessonModules(Mapping):
+    """Scene name -> its lesson module (``Params`` and ``plan``), imported when first looked up."""
+
+    def __getitem__(self, scene: str):
+        return importlib.import_module(f"gdanim.lessons.{MODULES[scene]}")
+
+    def __iter__(self):
+        return iter(MODULES)
+
+    def __len__(self) -> int:
+        return len(MODULES)
+
+
+def lesson_modules() -> LessonModules:
+    return LessonModules()
 
 
 __all__ = ["Beat", "Lesson", "MODULES", "lesson_modules", "takeaway_cue", "title_cue"]

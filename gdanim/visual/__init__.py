@@ -3,7 +3,7 @@
 from gdanim.visual.arrows import StepArrow, step_vector
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.equation import UPDATE_RULES, EquationCard
-from gdanim.visual.hud import HUD, STOP_PHRASES, hud_rows
+from gdanim.visual.hud import HUD, hud_rows
 from gdanim.visual.lesson import LessonScene
 from gdanim.visual.live import LiveShape
 from gdanim.visual.loss_curve import LossCurve
@@ -12,6 +12,6 @@ from gdanim.visual.surface import LossSurface
 from gdanim.visual.theme import THEME, Theme, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
 
-__all__ = ["HUD", "STOP_PHRASES", "UPDATE_RULES", "Caption", "ContourMap", "EquationCard", "LessonScene",
+__all__ = ["HUD", "UPDATE_RULES", "Caption", "ContourMap", "EquationCard", "LessonScene",
            "LiveShape", "LossCurve", "LossSurface", "StepArrow", "THEME", "TakeawayCard", "Theme",
            "TitleCard", "TrajectoryTracer", "hud_rows", "optimizer_color", "step_vector", "wrap_caption"]

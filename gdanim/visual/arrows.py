@@ -12,7 +12,7 @@ from manim import Arrow, ValueTracker
 
 from gdanim.engine import Trajectory
 
-VECTORS = ("gradient", "velocity", "lookahead")
+VECTORS = ("gradient", "velocity", "lookahead", "move")
 
 
 def step_vector(traj: Trajectory, run: int, k: int, vector: str, momentum: float = 0.9) -> np.ndarray:
@@ -20,6 +20,7 @@ def step_vector(traj: Trajectory, run: int, k: int, vector: str, momentum: float
 
     gradient: -lr_k g_k.  velocity: -lr_k momentum v_k (what momentum carries over).
     lookahead (Nesterov): -lr_k momentum v_{k+1}, the extra look-ahead push.
+    move: the whole step x_{k+1} - x_k, whatever rule made it (Adam's is not -lr g).
     """
     k = int(min(max(k, 0), traj.steps - 1))
     lr = traj.lrs[run, k]
@@ -28,6 +29,8 @@ def step_vector(traj: Trajectory, run: int, k: int, vector: str, momentum: float
         return -lr * g
     if vector == "velocity":
         return -lr * momentum * traj.velocity[run, k]
+    if vector == "move":
+        return traj.positions[run, k + 1] - traj.positions[run, k]
     if vector == "lookahead":
         return -lr * momentum * traj.velocity[run, k + 1]
     raise ValueError(f"unknown vector '{vector}'; choose one of: {', '.join(VECTORS)}")

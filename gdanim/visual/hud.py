@@ -6,15 +6,12 @@ import numpy as np
 from manim import DOWN, LEFT, UL, BackgroundRectangle, Text, ValueTracker, VGroup
 
 from gdanim.engine import Trajectory
+from gdanim.wording import GRAD_NORM
 from gdanim.visual.live import LiveShape
 from gdanim.visual.theme import THEME, Theme
 
 STATUS_LABELS = {"converged_grad": "converged", "converged_loss": "converged",
                  "diverged": "diverged", "max_steps": "max steps"}
-
-STOP_PHRASES = {"converged_grad": "converged, the gradient is below tolerance",
-                "converged_loss": "converged, the loss stopped changing",
-                "diverged": "diverged, the steps blew up", "max_steps": "out of steps"}
 
 
 def fmt(value: float) -> str:
@@ -35,7 +32,7 @@ def hud_rows(traj: Trajectory, run: int, k: int) -> list[tuple[str, str]]:
         ("step", f"{k}"),
         ("position", f"({fmt(x)}, {fmt(y)})"),
         ("loss", fmt(traj.losses[run, k])),
-        ("|grad|", fmt(float(np.hypot(gx, gy)))),
+        (GRAD_NORM, fmt(float(np.hypot(gx, gy)))),
         ("lr", fmt(lr)),
         ("status", status_at(traj, run, k)),
     ]
