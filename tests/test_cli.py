@@ -175,3 +175,39 @@ def test_eta_uses_the_last_duration_of_the_output_else_of_the_scene():
     assert expected_duration(job, {"outputs": {"x": other, "y": {"scene": "DotB", "duration": 3.0}}}) == 7.5
     own = {"scene": "DotA", "duration": 9.25}
     assert expected_duration(job, {"outputs": {"x": other, job.manifest_id: own}}) == 9.25
+
+
+def test_script_prints_the_plan_without_rendering(tmp_path):
+    from gdanim.lessons.gradient_descent_3d import Params, plan
+
+    done = gdanim("script", "GradientDescent3D", "--set", 'GradientDescent3D.optimizer="adam"', cwd=tmp_path, check=0)
+    lesson = plan(Params(optimizer="adam"))
+    assert done.stdout.startswith(f"# {lesson.title}\n")
+    for beat in lesson.beats:
+        assert beat.caption in done.stdout
+    assert f"**Takeaway:** {lesson.takeaway}" in done.stdout
+    assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_script_srt_has_the_render_cues(tmp_path):
+    from gdanim.lessons.gradient_descent_3d import Params, plan
+    from gdanim.slides import cues_from_subtitles
+
+    done = gdanim("script", "GradientDescent3D", "--format", "srt", "--set", "GradientDescent3D.steps=8",
+                  "--out", str(tmp_path / "media"), cwd=tmp_path, check=0)
+    cues = cues_from_subtitles(done.stdout)
+    assert [c.text for c in cues] == plan(Params(steps=8)).cue_texts()
+    assert all(a.end <= b.start + 1e-3 for a, b in zip(cues, cues[1:]))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["NoSuchScene"], "unknown scene 'NoSuchScene'"),
+    (["GradientDescent3D", "--set", "GradientDescent3D.lr=-1"], "lr must be in"),
+    (["GradientDescent3D", "--set", "GradientDescent3D.steps=1000000000"], "steps must be a whole number"),
+    (["GradientDescent3D", "--set", "GradientDescent3D.nope=1"], "unknown parameter 'nope'"),
+    (["GradientDescent3D", "--config", "missing.toml"], "not found"),
+])
+def test_script_errors_like_render(args, message, tmp_path):
+    done = gdanim("script", *args, cwd=tmp_path, check=2)
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

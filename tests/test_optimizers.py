@@ -1,12 +1,14 @@
 """Optimizer and schedule math against torch goldens and hand-computed steps."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from gdanim.engine import simulate
+from gdanim.optimizers import OPTIMIZERS
 from gdanim.schedules import get_schedule
 
 GOLDEN = json.loads((Path(__file__).parent / "fixtures" / "torch_golden.json").read_text())
@@ -126,3 +128,39 @@ def test_adamw_without_decay_equals_adam():
     b = simulate("rosenbrock", "adamw", (-1.2, 1.0), 50, lr=0.05, weight_decay=0.0)
     np.testing.assert_array_equal(a.positions, b.positions)
 
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_every_optimizer_spec_is_complete_and_converges_on_the_bowl(name):
+    """One row per optimizer (optax's table idea): adding one adds it to every lesson's checks."""
+    spec = OPTIMIZERS[name]
+    assert spec.title
+    assert re.fullmatch(r"#[0-9A-F]{6}", spec.color)
+    assert spec.rule and all(r"\leftarrow" in line for line in spec.rule)
+    assert set(spec.ranges) <= set(spec.defaults) and "lr" in spec.ranges
+    lr = {"gd": 0.1, "sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.5, "rmsprop": 0.02,
+          "adam": 0.05, "adamw": 0.05}[name]
+    traj = simulate("bowl", name, (-1.6, 1.2), 2000, lr=lr, tol_grad=1e-4)
+    # AdamW's decoupled decay pulls towards the origin too; the bowl's minimum is the origin
+    assert traj.stop_reason[0] == "converged_grad", (name, traj.stop_reason[0])
+    assert np.linalg.norm(traj.positions[0, traj.stop_step[0]]) < 1e-3
+
+
+def test_optimizer_names_and_colours_are_distinct():
+    assert len({s.title for s in OPTIMIZERS.values()}) == len(OPTIMIZERS)
+    assert len({s.color for s in OPTIMIZERS.values()}) == len(OPTIMIZERS)
+
+
+def test_nesterov_card_takes_the_gradient_at_the_look_ahead_point():
+    """The classical rule on the card (gradient at θ − αβv) and torch's shifted form that the
+    engine runs give the same path: the engine's parameters are the look-ahead points."""
+    rule = OPTIMIZERS["nesterov"].rule
+    assert r"\nabla L(\theta - \alpha \beta {{v}})" in rule[0] and r"\tilde\theta" in rule[2]
+    lr, beta, start = 0.05, 0.9, np.array([1.5, -1.0])
+    traj = simulate("valley", "nesterov", start, 30, lr=lr, momentum=beta, tol_grad=0)
+    land = traj.landscape
+    theta, v = start.copy(), np.zeros(2)  # classical form, from the card's first two lines
+    for k in range(30):
+        v = beta * v + land.gradient(theta - lr * beta * v)
+        theta = theta - lr * v
+        assert np.allclose(theta - lr * beta * v, traj.positions[0, k + 1])  # θ̃ = θ − αβv
