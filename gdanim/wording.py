@@ -64,8 +64,8 @@ def superscript(n: int) -> str:
 
 def sci(value: float, digits: int = 2) -> str:
     """1.1e+13 -> '1.1×10¹³'; plain '%g' where that is short (0.25, 31)."""
-    if value == 0 or 1e-3 <= abs(value) < 1e4:
-        return signed(value, f".{digits}g")
+    if value == 0 or 1e-3 <= abs(value) < 1e4:  # rounded to ``digits`` figures, never 'e+02'
+        return signed(float(f"{value:.{digits}g}"), "g")
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
     return f"{signed(float(mantissa), 'g')}×10{superscript(int(exponent))}"
 
@@ -108,3 +108,31 @@ def listing(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def times(n: int) -> str:
+    """How often, in words: 'once', 'twice', 'three times', '12 times' (n >= 1)."""
+    return {1: "once", 2: "twice"}.get(n, f"{number_word(n)} times")
+
+
+def figures(value: float, digits: int = 2) -> str:
+    """``value`` rounded to ``digits`` significant figures: plain from 0.001 to 9999 (162, 43.7,
+    2000, 0.0025; ``sci`` would print 162 as 1.6e+02), else as ``sci`` (1.9×10⁶³)."""
+    import math
+
+    if value == 0 or not math.isfinite(value):
+        return signed(value, "g")
+    r = float(f"{value:.{digits - 1}e}")
+    if not 1e-3 <= abs(r) < 1e4:
+        return sci(r, digits)
+    decimals = max(digits - 1 - math.floor(math.log10(abs(r))), 0)
+    text = format(r, f".{decimals}f")
+    if decimals:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace("-", "−")
+
+
+def capitalized(text: str) -> str:
+    """``text`` with its first letter upper-cased to start a sentence ('momentum's step' ->
+    'Momentum's step'); the rest is kept as is (unlike str.capitalize: 'RMSprop' stays)."""
+    return text[:1].upper() + text[1:]

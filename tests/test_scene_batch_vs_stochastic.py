@@ -1,34 +1,24 @@
-"""BatchVsStochastic: fitted lines against the engine's (w, b), the scatter against the data,
-seeded reproducibility, the captions' numbers, and dry runs."""
+"""BatchVsStochastic, manim side: fitted lines against the engine's (w, b), the scatter against
+the data, the legend's live numbers, and dry runs that say exactly the plan's sentences.
+(The plan's claims are checked in tests/lessons/test_batch_vs_stochastic.py.)"""
 
 import numpy as np
 import pytest
 
 manim = pytest.importorskip("manim")
 
-from gdanim.engine import simulate  # noqa: E402
-from gdanim.render import render_scene  # noqa: E402
-from gdanim.visual.narration import TitleCard, wrap_caption  # noqa: E402
+from gdanim.lessons.batch_vs_stochastic import Params, plan, regression_landscape, run_methods  # noqa: E402
+from gdanim.render import dry_run_cues  # noqa: E402
+from gdanim.visual.narration import TitleCard  # noqa: E402
 from gdanim.visual.regression_plot import (  # noqa: E402
     FitLegend,
     RegressionPlot,
-    batch_size_of,
     clip_line,
     fit_at,
-    gradient_evaluations,
     legend_values,
 )
-from scenes.l6_batch_vs_stochastic import (  # noqa: E402
-    SUBTITLE,
-    TITLE,
-    BatchVsStochastic,
-    Params,
-    budget_steps,
-    noise_range,
-    regression_landscape,
-    result_captions,
-    run_methods,
-)
+from gdanim.wording import sci  # noqa: E402
+from scenes.l6_batch_vs_stochastic import BatchVsStochastic  # noqa: E402
 
 P = Params()
 FRAME_WIDTH = 14.2
@@ -52,36 +42,6 @@ def test_clip_line_keeps_the_part_inside_the_box():
     assert np.allclose(clip_line(0.0, 1.5, *box), [[-1.0, 1.5], [3.0, 1.5]])
     assert clip_line(0.0, 7.0, *box) is None
     assert clip_line(1.0, 20.0, *box) is None
-
-
-def test_runs_record_their_batch_and_count_gradients(land, trajs):
-    assert land.n_samples == P.n_samples == 50
-    assert [batch_size_of(trajs[k]) for k in ("full", "mini", "sgd")] == [50, P.mini_batch, 1]
-    assert trajs["full"].sample_gradients is None  # the exact gradient every step
-    assert trajs["sgd"].sample_gradients is not None and trajs["mini"].sample_gradients is not None
-    for key, size in (("full", 50), ("mini", 8), ("sgd", 1)):
-        assert [gradient_evaluations(trajs[key], 0, k) for k in (0, 1, 7, P.steps)] == [0, size, 7 * size,
-                                                                                        P.steps * size]
-
-
-def test_same_seed_same_paths_other_seed_other_stochastic_paths(land, trajs):
-    again = run_methods(land, P)
-    for key in trajs:
-        assert np.array_equal(again[key].positions, trajs[key].positions)
-    other = run_methods(land, Params(seed=P.seed + 1))
-    assert np.array_equal(other["full"].positions, trajs["full"].positions)  # no sampling in full batch
-    for key in ("mini", "sgd"):
-        assert not np.allclose(other[key].positions, trajs[key].positions)
-    # the scene's SGD run is exactly the engine's batch_size=1 run with that seed
-    direct = simulate(land, "gd", P.start, P.steps, lr=P.lr, batch_size=1, seed=P.seed, tol_grad=0.0)
-    assert np.array_equal(direct.positions, trajs["sgd"].positions)
-
-
-def test_sgd_is_noisier_than_mini_batch_than_full_batch(trajs):
-    # how much the loss goes up and down over the second half of the run
-    bounce = {k: np.abs(np.diff(t.losses[0, P.steps // 2:])).sum() for k, t in trajs.items()}
-    assert bounce["full"] < bounce["mini"] < bounce["sgd"]
-    assert np.all(np.diff(trajs["full"].losses[0]) <= 1e-12)  # full batch: the loss only falls
 
 
 def test_scatter_is_the_landscape_data(land):
@@ -114,8 +74,11 @@ def test_legend_rows_follow_the_step(trajs):
     step = manim.ValueTracker(0)
     entries = [(k, "#ffffff", t, 0) for k, t in trajs.items()]
     legend = FitLegend(entries, step)
-    assert legend_values(trajs["sgd"], 0, 12) == f"loss  {trajs['sgd'].losses[0, 12]:.3f}\ngrads 12"
-    assert legend_values(trajs["full"], 0, P.steps) == f"loss  {trajs['full'].losses[0, -1]:.3f}\ngrads 2000"
+    # the legend rounds losses as the captions do (3 significant digits, never 0.000)
+    assert legend_values(trajs["sgd"], 0, 12) == f"loss  {sci(trajs['sgd'].losses[0, 12], 3)}\ngrads 12"
+    assert legend_values(trajs["full"], 0, P.steps) == "loss  0.249\ngrads 2000"
+    noise_free = run_methods(regression_landscape(Params(noise_std=0.0)), Params(noise_std=0.0))["sgd"]
+    assert legend_values(noise_free, 0, 40) == "loss  1.1×10⁻⁴\ngrads 40"
     step.set_value(12.6)
     legend.update()
     assert legend._shown == 12
@@ -123,38 +86,18 @@ def test_legend_rows_follow_the_step(trajs):
         assert np.allclose(slot.points, np.vstack([m.points for m in row.family_members_with_points()]))
 
 
-def test_captions_quote_the_engine_and_fit(trajs):
-    captions = result_captions(trajs, P)
-    full, mini, sgd = trajs["full"], trajs["mini"], trajs["sgd"]
-    assert budget_steps(trajs) == 320 // 50 == 6
-    lo, hi = noise_range(sgd, P.noise_window)
-    assert lo == sgd.losses[0, -P.noise_window:].min() and hi == sgd.losses[0, -P.noise_window:].max()
-    assert hi - lo > 0.1  # SGD keeps bouncing near the end
-    assert f"loss {full.losses[0, -1]:.3f} from 2000 sample gradients" in captions[0]
-    assert f"{mini.losses[0, -1]:.3f} from 320 (mini-batch), {sgd.losses[0, -1]:.3f} from 40 (SGD)" in captions[0]
-    assert (f"mini-batch reaches loss {mini.losses[0, -1]:.3f}, full batch (6 steps) only "
-            f"{full.losses[0, 6]:.3f}") in captions[1]
-    assert full.losses[0, 6] > mini.losses[0, -1]  # the claim the caption makes
-    assert f"from {lo:.3f} to {hi:.3f}" in captions[2]
-    for caption in captions:
-        wrap_caption(caption)
-    assert TitleCard(TITLE, SUBTITLE).width < FRAME_WIDTH - 0.5
+def test_title_card_fits():
+    lesson = plan(P)
+    assert TitleCard(lesson.title, lesson.subtitle).width < FRAME_WIDTH - 0.5
 
 
-def test_params_are_checked():
-    with pytest.raises(ValueError, match="mini_batch"):
-        Params(mini_batch=80)
-    with pytest.raises(ValueError, match="noise_window"):
-        Params(steps=5, noise_window=10)
-    with pytest.raises(ValueError):
-        Params(optimizer="nope")
-
-
-def test_dry_run_defaults(tmp_path):
-    render_scene(BatchVsStochastic, Params(), quality="tiny", out_dir=tmp_path, dry_run=True)
-
-
-def test_dry_run_altered_params(tmp_path):
-    params = Params(n_samples=30, noise_std=0.8, data_seed=3, optimizer="momentum", lr=0.05, start=(4.0, 1.0),
-                    steps=12, mini_batch=4, seed=7, first_steps=2, noise_window=4, seconds_per_step=0.1)
-    render_scene(BatchVsStochastic, params, quality="tiny", out_dir=tmp_path, dry_run=True)
+@pytest.mark.parametrize("values", [
+    {},
+    {"n_samples": 30, "noise_std": 0.8, "data_seed": 3, "optimizer": "momentum", "lr": 0.05, "start": (4.0, 1.0),
+     "steps": 12, "mini_batch": 4, "seed": 7, "first_steps": 2, "noise_window": 4, "seconds_per_step": 0.1},
+    {"lr": 1.2, "mini_batch": 50, "steps": 15, "seconds_per_step": 0.05},  # diverges; two runs
+])
+def test_dry_run_says_exactly_the_plan(tmp_path, values):
+    p = Params(**values)
+    assert BatchVsStochastic.plan is plan and BatchVsStochastic.Params is Params
+    assert [c.text for c in dry_run_cues(BatchVsStochastic, p, out_dir=tmp_path)] == plan(p).cue_texts()

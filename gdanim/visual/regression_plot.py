@@ -1,8 +1,10 @@
 """RegressionPlot: a data landscape's samples as a scatter, with fitted lines y = w x + b that
 follow runs of a Trajectory; FitLegend names each line and counts its loss and gradients.
 
-The geometry (which (w, b) a line shows at a fractional step, where it meets the plot's box,
-how many sample gradients a run has used) is plain numpy, tested without rendering.
+The geometry (which (w, b) a line shows at a fractional step, where it meets the plot's box)
+is plain numpy, tested without rendering; how many sample gradients a run has used, and how a
+loss is printed, come from the lesson (gdanim.lessons.batch_vs_stochastic), so the legend and
+the captions count and round alike.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Axes, DashedLine, Dot, Line, Text, Valu
 from gdanim.display import point_at
 from gdanim.engine import Trajectory
 from gdanim.landscapes import Landscape
+from gdanim.lessons.batch_vs_stochastic import gradient_evaluations, loss_text
 from gdanim.visual.live import LiveShape
 from gdanim.visual.theme import THEME, Theme
 
@@ -36,18 +39,6 @@ def clip_line(w: float, b: float, x_range, y_range) -> np.ndarray | None:
     if lo > hi:
         return None
     return np.array([[lo, w * lo + b], [hi, w * hi + b]])
-
-
-def batch_size_of(traj: Trajectory) -> int:
-    """Samples per gradient the run used: its recorded batch size, or all of them (full batch)."""
-    size = traj.inputs.get("batch_size")
-    return traj.landscape.n_samples if size is None else int(size)
-
-
-def gradient_evaluations(traj: Trajectory, run: int, k: int) -> int:
-    """Per-sample gradients computed by step ``k``: one batch per step actually taken."""
-    taken = min(max(int(k), 0), int(traj.stop_step[run]))
-    return taken * batch_size_of(traj)
 
 
 def nice_range(values, pad: float = 0.05) -> tuple[float, float]:
@@ -143,7 +134,7 @@ class FittedLine(VMobject):
 def legend_values(traj: Trajectory, run: int, k: int) -> str:
     """The live lines under a legend entry at step ``k``: loss and sample gradients used."""
     k = int(min(max(k, 0), traj.steps))
-    return f"loss  {traj.losses[run, k]:.3f}\ngrads {gradient_evaluations(traj, run, k)}"
+    return f"loss  {loss_text(traj.losses[run, k])}\ngrads {gradient_evaluations(traj, run, k)}"
 
 
 class FitLegend(VGroup):
