@@ -1,10 +1,11 @@
 """CriteriaPanel: each run's stopping rules - gradient norm, loss change, step budget - live
 against the tolerances the engine stopped it with, one row of gauges per run.
 
-What a gauge shows is plain data (``reading``, ``rules_met``, ``GaugeScale``), read from the
-Trajectory and tested without rendering; the rules are the engine's own comparisons. Text that
-changes per step is drawn from cached glyphs (``GlyphWriter``) into fixed VMobjects, so the
-panel's family never changes while a play runs.
+What a gauge shows is plain data (``reading``, ``rules_met`` from the numpy-only
+gdanim.lessons.convergence_criteria; ``GaugeScale`` here), read from the Trajectory and tested
+without rendering; the rules are the engine's own comparisons. Text that changes per step is
+drawn from cached glyphs (``GlyphWriter``) into fixed VMobjects, so the panel's family never
+changes while a play runs.
 """
 
 from __future__ import annotations
@@ -16,70 +17,13 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, Line, MathTex, Rectangle, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.engine import Trajectory
+from gdanim.lessons.convergence_criteria import (RULES, Reading, Tolerances, fired_rule, reading, rules_met,
+                                                 status)
 from gdanim.visual.leaderboard import GlyphWriter
 from gdanim.visual.theme import THEME, Theme
 
-RULES = ("grad", "loss", "steps")
-RULE_OF_REASON = {"converged_grad": "grad", "converged_loss": "loss", "max_steps": "steps"}
 RULE_NAMES = {"grad": "gradient norm", "loss": "loss change", "steps": "step budget"}
 STATUS_OF_RULE = {"grad": "converged", "loss": "converged", "steps": "max steps"}  # THEME.status_colors keys
-
-
-@dataclass(frozen=True)
-class Tolerances:
-    """The engine's stopping thresholds: a run stops once ||g|| < grad, |ΔL| < loss (0 turns
-    either off) or it has taken ``steps`` steps."""
-
-    grad: float
-    loss: float
-    steps: int
-
-    @classmethod
-    def of(cls, traj: Trajectory) -> "Tolerances":
-        """The tolerances ``traj`` was simulated with."""
-        return cls(float(traj.inputs["tol_grad"]), float(traj.inputs["tol_loss"]), int(traj.steps))
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What the rules compare at one step: k, ||g_k|| and |L_k - L_{k-1}| (nan at step 0)."""
-
-    step: int
-    grad: float
-    loss: float
-
-    def value(self, rule: str) -> float:
-        return {"grad": self.grad, "loss": self.loss, "steps": float(self.step)}[rule]
-
-
-def reading(traj: Trajectory, run: int, k: int) -> Reading:
-    """Run ``run``'s values at step ``k``, held at its stop step once it has stopped."""
-    k = int(min(max(k, 0), traj.stop_step[run]))
-    grad = float(np.linalg.norm(traj.gradients[run, k]))
-    loss = abs(float(traj.losses[run, k] - traj.losses[run, k - 1])) if k > 0 else math.nan
-    return Reading(k, grad, loss)
-
-
-def rules_met(r: Reading, tol: Tolerances) -> dict[str, bool]:
-    """Which rules hold at this reading, compared exactly as the engine compares them."""
-    return {
-        "grad": tol.grad > 0 and r.grad < tol.grad,
-        "loss": tol.loss > 0 and r.step > 0 and r.loss < tol.loss,
-        "steps": r.step >= tol.steps,
-    }
-
-
-def status(traj: Trajectory, run: int, k: int) -> str:
-    """'running' before the run's stop step, then 'stop @ K' (or 'diverged @ K')."""
-    stop = int(traj.stop_step[run])
-    if k < stop:
-        return "running"
-    return f"{'diverged' if traj.stop_reason[run] == 'diverged' else 'stop'} @ {stop}"
-
-
-def fired_rule(traj: Trajectory, run: int, k: int) -> str | None:
-    """The rule that stopped the run, once step ``k`` has reached its stop (None if it diverged)."""
-    return RULE_OF_REASON.get(str(traj.stop_reason[run])) if k >= traj.stop_step[run] else None
 
 
 @dataclass(frozen=True)
@@ -131,11 +75,21 @@ def gauge_scales(traj: Trajectory, runs, tol: Tolerances, decades_below: int = 2
             "steps": GaugeScale(0.0, float(tol.steps), False)}
 
 
-def value_text(rule: str, r: Reading) -> str:
+def value_text(rule: str, r: Reading, tolerance: float = 0.0) -> str:
+    """'k = 12', '2.5e-03', '-' (no loss change at step 0), 'inf' (overflowed). Against a
+    tolerance the value keeps enough figures to stay on its side: 9.98e-03, never 1.0e-02 < 0.01."""
     if rule == "steps":
         return f"k = {r.step}"
     value = r.value(rule)
-    return "-" if math.isnan(value) else f"{value:.1e}"
+    if math.isnan(value):
+        return "-"
+    for digits in range(2, 8):
+        text = f"{value:.{digits - 1}e}"
+        shown = float(text)
+        same_side = (shown < tolerance) == (value < tolerance) and (shown > tolerance) == (value > tolerance)
+        if tolerance <= 0 or same_side:
+            return text
+    return text
 
 
 def tolerance_tex(value: float) -> str:
@@ -277,7 +231,8 @@ class CriteriaPanel(VGroup):
                                                        [left, top, 0], [left, bottom, 0]])
                 self.bars[i][c].set_fill(t.status_colors[STATUS_OF_RULE[rule]] if met[rule] else self.colors[i],
                                          opacity=1.0)
-                self._text_at(self.values[i][c], value_text(rule, r), left, bottom - 0.14 - self.writer.height)
+                self._text_at(self.values[i][c], value_text(rule, r, self._threshold(rule) or 0.0), left,
+                              bottom - 0.14 - self.writer.height)
                 self.boxes[i][c].set_stroke(opacity=1.0 if fired == rule else 0.0)
             text = status(self.traj, run, k)
             color = (t.status_colors["diverged"] if text.startswith("diverged") else
