@@ -1,5 +1,6 @@
-"""LearningRateEffects: rates from curvature, verdicts read from the engine, the divergence
-marker's placement, and dry runs with default and altered params."""
+"""LearningRateEffects, manim side: the divergence marker's placement, the panels' row, the loss
+axis agreeing with the plan, and dry runs that say exactly the plan (the claims themselves are
+checked in tests/lessons/test_learning_rate_effects.py)."""
 
 import numpy as np
 import pytest
@@ -10,112 +11,24 @@ from manim import ValueTracker  # noqa: E402
 from gdanim.display import domain_exit  # noqa: E402
 from gdanim.engine import simulate  # noqa: E402
 from gdanim.landscapes import get_landscape  # noqa: E402
-from gdanim.render import render_scene  # noqa: E402
+from gdanim.lessons.learning_rate_effects import Params, plan  # noqa: E402
+from gdanim.render import dry_run_cues  # noqa: E402
 from gdanim.visual.contours import ContourMap  # noqa: E402
-from gdanim.visual.narration import wrap_caption  # noqa: E402
+from gdanim.visual.loss_curve import LossCurve  # noqa: E402
 from gdanim.visual.tracer import TrajectoryTracer  # noqa: E402
 from scenes.l2_learning_rate_effects import (  # noqa: E402
     PANEL_GAP,
     PANEL_HEIGHT,
     ROW_WIDTH,
     LearningRateEffects,
-    Params,
-    caption_for,
-    curvatures,
-    fastest_run,
-    lesson_lrs,
-    left_plot_at,
     panel_size,
-    reversal_share,
-    run_lesson,
-    short_label,
-    stability_limit,
-    verdict,
 )
 
 
 @pytest.fixture(scope="module")
 def lesson():
     p = Params()
-    land = get_landscape(p.landscape)
-    lrs = lesson_lrs(p, land)
-    return p, lrs, run_lesson(p, land, lrs)
-
-
-# --- learning rates from curvature -------------------------------------------------------------
-
-def test_curvature_of_the_quadratics():
-    assert np.allclose(curvatures(get_landscape("valley"), (0, 0)), [2.0, 20.0])
-    assert np.allclose(curvatures(get_landscape("valley", k=4.0), (0.3, -0.2)), [2.0, 8.0])
-    assert np.allclose(curvatures(get_landscape("bowl"), (0, 0)), [2.0, 2.0])
-    assert stability_limit(get_landscape("valley"), (2, 1)) == pytest.approx((20.0, 0.1))
-
-
-def test_default_rates_are_fractions_of_the_stability_limit():
-    assert lesson_lrs(Params(), get_landscape("valley")) == [0.002, 0.05, 0.095, 0.11]
-    assert lesson_lrs(Params(landscape="bowl"), get_landscape("bowl")) == [0.02, 0.5, 0.95, 1.1]
-    explicit = Params(lrs=[0.01, 0.2])
-    assert lesson_lrs(explicit, get_landscape("valley")) == [0.01, 0.2]
-
-
-def test_one_engine_call_holds_every_rate(lesson):
-    p, lrs, traj = lesson
-    assert traj.n_runs == 4
-    assert np.allclose(traj.lrs[:, 0], lrs)  # the rate each run actually applied at step 1
-    assert np.allclose(traj.positions[:, 0], [2.0, 1.0])
-
-
-# --- verdicts read from the engine -------------------------------------------------------------
-
-def test_defaults_crawl_converge_oscillate_diverge(lesson):
-    p, lrs, traj = lesson
-    verdicts = [verdict(traj, i, p.oscillation_share) for i in range(traj.n_runs)]
-    assert [v.kind for v in verdicts] == ["crawls", "converges", "oscillates", "diverges"]
-    assert [v.reason for v in verdicts] == list(traj.stop_reason)
-    assert [v.stop for v in verdicts] == list(traj.stop_step) == [100, 57, 73, 76]
-    assert [v.left_plot for v in verdicts] == [None, None, None, 3]
-    assert fastest_run(verdicts) == 1
-
-
-def test_oscillation_is_steps_turning_back(lesson):
-    p, lrs, traj = lesson
-    # the y factor per step is 1 - 20 α: 0.96 and 0 never flip; -0.9 and -1.2 flip every step
-    assert reversal_share(traj, 0) == 0.0 and reversal_share(traj, 1) == 0.0
-    assert reversal_share(traj, 2) == 1.0 and reversal_share(traj, 3) == 1.0
-    y = traj.positions[3, :, 1]
-    assert np.all(np.abs(y[:3]) <= 1.5) and abs(y[3]) > 1.5 and left_plot_at(traj, 3) == 3
-
-
-def test_captions_state_the_engines_numbers(lesson):
-    p, lrs, traj = lesson
-    verdicts = [verdict(traj, i, p.oscillation_share) for i in range(traj.n_runs)]
-    captions = [caption_for(lr, v, p.steps, i == 1) for i, (lr, v) in enumerate(zip(lrs, verdicts))]
-    assert all(wrap_caption(c).count("\n") <= 1 for c in captions)  # raises beyond two lines
-    assert captions[0] == (f"α = 0.002 is too small: it crawls. After 100 steps the loss is still "
-                           f"{traj.losses[0, 100]:.2g} (from 14).")
-    assert "after 57 steps, the fastest here" in captions[1]
-    assert "converges in 73 steps" in captions[2]
-    assert "leaves the plot at step 3, diverges at step 76" in captions[3]
-    assert [short_label(v)[0] for v in verdicts] == ["crawling", "converged: 57 steps", "oscillating: 73 steps",
-                                                     "diverged"]
-
-
-def test_a_run_out_of_the_plot_but_not_yet_diverged_is_called_so():
-    traj = simulate("valley", "gd", (2.0, 1.0), 10, lr=0.11, tol_grad=1e-2)
-    v = verdict(traj, 0, 0.5)
-    assert (v.kind, v.reason, v.left_plot) == ("diverges", "max_steps", 3)
-    assert caption_for(0.11, v, 10, False).endswith(f"after 10 steps its loss is {traj.losses[0, 10]:.2g}.")
-
-
-def test_params_are_checked():
-    with pytest.raises(ValueError, match="1 to 5"):
-        Params(lrs=[0.01] * 6)
-    with pytest.raises(ValueError, match="1 to 5"):
-        Params(stability_fractions=[])
-    with pytest.raises(ValueError, match="positive"):
-        Params(lrs=[0.1, -0.1])
-    with pytest.raises(ValueError, match="outside"):
-        Params(start=(9.0, 0.0))
+    return p, list(plan(p).runs.lrs), plan(p).runs.traj
 
 
 # --- the divergence marker ---------------------------------------------------------------------
@@ -192,15 +105,24 @@ def test_a_run_diverging_inside_the_plot_is_marked_where_it_stopped():
 
 # --- dry runs ------------------------------------------------------------------------------------
 
-def test_dry_run_defaults(tmp_path):
-    render_scene(LearningRateEffects, Params(), quality="tiny", out_dir=tmp_path, dry_run=True)
+@pytest.mark.parametrize("values", [
+    {},
+    {"landscape": "rosenbrock", "optimizer": "momentum", "lrs": [0.0002, 0.0005, 0.001, 0.002, 0.004],
+     "steps": 60, "first_steps": 5},
+    {"landscape": "saddle", "lrs": [0.01, 0.1, 0.6], "steps": 5},
+], ids=["defaults", "rosenbrock-momentum-five", "saddle-five-steps"])
+def test_dry_run_says_exactly_the_plan(values, tmp_path):
+    p = Params(**values)
+    cues = dry_run_cues(LearningRateEffects, p, out_dir=tmp_path)
+    assert [c.text for c in cues] == plan(p).cue_texts()
 
 
-def test_dry_run_altered(tmp_path):
-    """Five panels of momentum on Rosenbrock, rates given explicitly."""
-    params = Params(landscape="rosenbrock", optimizer="momentum", lrs=[0.0002, 0.0005, 0.001, 0.002, 0.004],
-                    steps=60, first_steps=5)
-    render_scene(LearningRateEffects, params, quality="tiny", out_dir=tmp_path, dry_run=True)
+@pytest.mark.parametrize("values", [{}, {"landscape": "saddle", "lrs": [0.01, 0.1]}, {"landscape": "six_hump_camel"}])
+def test_the_loss_axis_is_log_exactly_when_the_plan_says_so(values):
+    lesson = plan(Params(**values))
+    traj = lesson.runs.traj
+    curve = LossCurve(traj, range(traj.n_runs), ValueTracker(0), ["#ffffff"] * traj.n_runs, max_step=traj.steps)
+    assert curve.log == lesson.runs.log_axis == ("on a log axis" in lesson.beats_of("slow_steps")[0].caption)
 
 
 @pytest.mark.parametrize("name", ["valley", "bowl", "rosenbrock", "six_hump_camel"])
