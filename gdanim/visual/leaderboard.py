@@ -1,10 +1,11 @@
 """Leaderboard: a live ranking of racing optimizer runs, fixed row slots re-ordered in place.
 
-Ranking is plain data (``rank``, ``standings``), tested against the engine without rendering:
-finished runs (loss within the tolerance of the minimum) first by steps-to-tolerance, then
-running ones by their loss now, then diverged runs (DNF). The panel draws it with one
-VMobject per run whose points are rewritten each step (Cairo keeps the family it saw when a
-play started), composed from cached monospace glyphs so no Text is built while it plays.
+Ranking is plain data (``rank``, ``standings`` in gdanim.lessons.optimizer_race, numpy only, so
+the race's plan states the same standings the board draws): finished runs (loss within the
+tolerance of the minimum) first by steps-to-tolerance, then running ones by their loss now,
+then diverged runs (DNF). The panel draws it with one VMobject per run whose points are
+rewritten each step (Cairo keeps the family it saw when a play started), composed from cached
+monospace glyphs so no Text is built while it plays.
 """
 
 from __future__ import annotations
@@ -15,55 +16,22 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, Rectangle, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.engine import Trajectory
+from gdanim.lessons.optimizer_race import (  # noqa: F401  (re-exported: the board's ranking rule)
+    NOT_YET,
+    diverge_steps,
+    finish_steps,
+    rank,
+    standings,
+)
 from gdanim.visual.theme import THEME, Theme
 
-NOT_YET = -1  # "has not finished / diverged (by this step)" in the step arrays below
 GLYPHS = string.digits + string.ascii_letters + ".,:;-+=/()[]%*<>"  # labels add their own (α, ...)
-
-
-def finish_steps(losses: np.ndarray, target: float | None) -> np.ndarray:
-    """Per run, the first step whose loss is at or below ``target`` (NOT_YET if never)."""
-    losses = np.atleast_2d(losses)
-    if target is None:
-        return np.full(len(losses), NOT_YET)
-    with np.errstate(invalid="ignore"):
-        hit = losses <= target
-    return np.where(hit.any(axis=1), hit.argmax(axis=1), NOT_YET)
-
-
-def diverge_steps(traj: Trajectory, runs) -> np.ndarray:
-    """Per run, the step at which the engine declared it diverged (NOT_YET if it never did)."""
-    runs = list(runs)
-    return np.where(traj.stop_reason[runs] == "diverged", traj.stop_step[runs], NOT_YET)
-
-
-def rank(losses_now, finished_at, diverged_at) -> np.ndarray:
-    """Run indices, best first: finished runs by their finishing step, running ones by loss
-    now (non-finite last), then DNF runs, the one that lasted longest first. Ties keep the
-    input order. ``finished_at`` / ``diverged_at`` hold a step or NOT_YET per run; a run that
-    finished counts as finished even if it blew up later."""
-    losses_now = np.asarray(losses_now, dtype=float)
-    finished_at, diverged_at = np.asarray(finished_at), np.asarray(diverged_at)
-    finished = finished_at != NOT_YET
-    dnf = (diverged_at != NOT_YET) & ~finished
-    group = np.where(finished, 0, np.where(dnf, 2, 1))
-    loss_key = np.where(np.isfinite(losses_now), losses_now, np.inf)
-    key = np.where(finished, finished_at, np.where(dnf, -diverged_at, loss_key)).astype(float)
-    return np.lexsort((np.arange(len(losses_now)), key, group))
-
-
-def standings(losses: np.ndarray, finish: np.ndarray, diverge: np.ndarray, k: int):
-    """(order, finished_at, diverged_at) at step ``k``: events after ``k`` have not happened yet."""
-    k = int(min(max(k, 0), losses.shape[1] - 1))
-    finished_at = np.where((finish != NOT_YET) & (finish <= k), finish, NOT_YET)
-    diverged_at = np.where((diverge != NOT_YET) & (diverge <= k), diverge, NOT_YET)
-    return rank(losses[:, k], finished_at, diverged_at), finished_at, diverged_at
 
 
 def status_text(loss: float, finished_at: int, diverged_at: int) -> str:
     """What a row says after the name: 'done in 412 steps', 'DNF', or the loss now."""
     if finished_at != NOT_YET:
-        return f"done in {finished_at} steps"
+        return f"done in {finished_at} step{'' if finished_at == 1 else 's'}"
     if diverged_at != NOT_YET:
         return "DNF"
     return f"{loss:.1e}" if np.isfinite(loss) else "nan"
@@ -98,18 +66,17 @@ class Leaderboard(VGroup):
     """Panel ranking ``runs`` of ``traj`` at the step tracker's integer step.
 
     Rank numbers sit in fixed slots; each run's row (``labels[i]`` in ``colors[i]``, then its
-    status) moves to the slot of its current rank. ``tolerance`` sets the finish line at the
-    landscape's minimum value + tolerance (no finish line when the minimum is unknown).
+    status) moves to the slot of its current rank. A run finishes once its loss is at or below
+    ``target`` (None: no finish line, ranked by loss); ``note`` is the line under the heading.
     """
 
-    def __init__(self, traj: Trajectory, runs, step: ValueTracker, labels, colors, *, tolerance: float,
-                 title: str = "Leaderboard", font_size: float = 20, theme: Theme = THEME):
+    def __init__(self, traj: Trajectory, runs, step: ValueTracker, labels, colors, *, target: float | None,
+                 note: str, title: str = "Leaderboard", font_size: float = 20, theme: Theme = THEME):
         super().__init__()
         self.runs, self.step = list(runs), step
         self.losses = traj.losses[self.runs]
         self.last = traj.steps
-        min_value = traj.landscape.min_value
-        self.target = None if min_value is None else min_value + tolerance
+        self.target = target
         self.finish = finish_steps(self.losses, self.target)
         self.diverge = diverge_steps(traj, self.runs)
         width = max(len(label) for label in labels)
@@ -121,9 +88,7 @@ class Leaderboard(VGroup):
         columns = self.prefix + width + 2 + len("done in 10000 steps")
 
         heading = Text(title, font=theme.font, font_size=font_size * 1.1, color=theme.text, weight="BOLD")
-        finish = (f"finish line: loss ≤ {self.target:g}" if self.target is not None
-                  else "no known minimum: ranked by loss")
-        note = Text(finish, font=theme.font, font_size=font_size * 0.9, color=theme.muted)
+        note = Text(note, font=theme.font, font_size=font_size * 0.9, color=theme.muted)
         self.counter = VMobject(fill_color=theme.muted, fill_opacity=1.0, stroke_width=0)
         inner_width = max(columns * self.writer.advance, heading.width + 8 * self.writer.advance, note.width)
         pad = 0.2
