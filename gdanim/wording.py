@@ -6,7 +6,10 @@ Plain text, no manim: lesson plans build their sentences with these.
 
 from __future__ import annotations
 
+import math
 import textwrap
+
+import numpy as np
 
 NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 GRAD_NORM = "‖∇L‖"  # the gradient norm, in captions, cards and panels alike
@@ -54,8 +57,12 @@ def point(xy, fmt: str = "g") -> str:
 
 
 def rate(lr: float) -> str:
-    """'α = 0.01': a learning rate as labels and captions print it."""
-    return f"α = {lr:g}"
+    """'α = 0.01', 'α = 0.00004': a learning rate exactly as the run used it (6 figures), in
+    decimals down to 1e-5 (a lecture reads 0.0005 more easily than 5×10⁻⁴)."""
+    value = float(f"{lr:.6g}")
+    if 1e-5 <= abs(value) < 1e4:
+        return "α = " + np.format_float_positional(value, trim="-").replace("-", "−")
+    return f"α = {sci(value, 6)}"
 
 
 def superscript(n: int) -> str:
@@ -63,10 +70,16 @@ def superscript(n: int) -> str:
 
 
 def sci(value: float, digits: int = 2) -> str:
-    """1.1e+13 -> '1.1×10¹³'; plain '%g' where that is short (0.25, 31)."""
-    if value == 0 or 1e-3 <= abs(value) < 1e4:  # rounded to ``digits`` figures, never 'e+02'
-        return signed(float(f"{value:.{digits}g}"), "g")
-    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    """``value`` to ``digits`` significant figures: plain from 0.001 to 9999 (162, 43.7, 0.0025),
+    else '1.1×10¹³'; the range is decided after rounding, so 9999.7 reads '1×10⁴'."""
+    if value == 0 or not math.isfinite(value):
+        return signed(value, "g")
+    rounded = float(f"{value:.{digits - 1}e}")
+    if 1e-3 <= abs(rounded) < 1e4:
+        decimals = max(digits - 1 - math.floor(math.log10(abs(rounded))), 0)
+        text = format(rounded, f".{decimals}f")
+        return signed(float(text), "g") if decimals else text.replace("-", "−")
+    mantissa, exponent = f"{rounded:.{digits - 1}e}".split("e")
     return f"{signed(float(mantissa), 'g')}×10{superscript(int(exponent))}"
 
 
@@ -116,20 +129,8 @@ def times(n: int) -> str:
 
 
 def figures(value: float, digits: int = 2) -> str:
-    """``value`` rounded to ``digits`` significant figures: plain from 0.001 to 9999 (162, 43.7,
-    2000, 0.0025; ``sci`` would print 162 as 1.6e+02), else as ``sci`` (1.9×10⁶³)."""
-    import math
-
-    if value == 0 or not math.isfinite(value):
-        return signed(value, "g")
-    r = float(f"{value:.{digits - 1}e}")
-    if not 1e-3 <= abs(r) < 1e4:
-        return sci(r, digits)
-    decimals = max(digits - 1 - math.floor(math.log10(abs(r))), 0)
-    text = format(r, f".{decimals}f")
-    if decimals:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace("-", "−")
+    """Alias of ``sci``, the one number formatter."""
+    return sci(value, digits)
 
 
 def capitalized(text: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from gdanim.engine import simulate
 from gdanim.landscapes import get_landscape
 from gdanim.lessons.learning_rate_effects import Params, curvatures, default_rates, plan, stability_limit
-from gdanim.wording import figures
+from gdanim.wording import figures, rate
 
 GRID = [
     {},
@@ -54,7 +54,7 @@ def number(text: str) -> int:
 
 
 def rate_text(lr) -> str:
-    return f"α = {lr:g}"
+    return rate(lr)  # the one way a rate is printed (gdanim.wording)
 
 
 def quoted(value: float, text: str) -> bool:
@@ -230,7 +230,7 @@ def test_every_claim_holds_for_the_runs(values):
         assert text.startswith(a); claims += 1
         # the numbers quoted are this run's (or its witness's) numbers
         w = next(b.facts["too_small_witness"] for b in lesson.beats_of("verdict") if b.facts["run"] == i)
-        known = {f"{v:g}" for v in ref.lrs} | {str(v) for v in (ref.stop[i], ref.left[i], ref.turns[i], ref.pairs[i],
+        known = {rate(v)[len("α = "):] for v in ref.lrs} | {str(v) for v in (ref.stop[i], ref.left[i], ref.turns[i], ref.pairs[i],
                                                                 p.steps) if v is not None} | {f"{p.tol_grad:g}"}
         losses = [ref.first[i], ref.last[i]] + ([ref.last[w]] if w is not None else [])
         if w is not None:
