@@ -1,4 +1,5 @@
-"""AdaptiveLearningRates and StepBars: bar lengths and captions checked against traj.step_scale."""
+"""AdaptiveLearningRates' drawing: StepBars and StepHistory place the plan's values (rates and
+real steps) on their log axes, and dry runs say exactly the plan. Claims: tests/lessons."""
 
 import numpy as np
 import pytest
@@ -8,81 +9,61 @@ manim = pytest.importorskip("manim")
 from manim import ValueTracker  # noqa: E402
 
 from gdanim.engine import simulate  # noqa: E402
-from gdanim.render import render_scene  # noqa: E402
-from gdanim.visual.narration import wrap_caption  # noqa: E402
+from gdanim.lessons.adaptive_learning_rates import Params, plan  # noqa: E402
+from gdanim.render import dry_run_cues  # noqa: E402
 from gdanim.visual.step_bars import (  # noqa: E402
     StepBars,
     StepHistory,
     decade_span,
     log_fraction,
-    step_index,
-    step_sizes,
+    tracker_index,
     value_label,
 )
-from scenes.l5_adaptive_learning_rates import (  # noqa: E402
-    EXPLAIN,
-    AdaptiveLearningRates,
-    Params,
-    lesson_captions,
-    lesson_lrs,
-    run_lesson,
-    same_first_step,
-    start_caption,
-    x_steps,
-)
+from scenes.l5_adaptive_learning_rates import BARS_TITLE, AdaptiveLearningRates  # noqa: E402
 
 P = Params()
 
 
 @pytest.fixture(scope="module")
-def traj():
-    return run_lesson(P)
+def lesson():
+    return plan(P)
 
 
-def test_runs_follow_params_in_order(traj):
-    assert lesson_lrs(P) == [0.1, 0.01, 0.1]
-    assert traj.n_runs == 3 and traj.steps == 200
-    for i, (name, lr) in enumerate(zip(P.optimizers, lesson_lrs(P))):
-        alone = simulate("valley", name, P.start, P.steps, lr=lr, tol_grad=0.0)
-        np.testing.assert_array_equal(traj.step_scale[i], alone.step_scale[0])
-
-
-def test_shown_step_is_the_step_that_led_here(traj):
-    assert [step_index(traj, 0, k) for k in (0, 0.5, 1, 1.9, 2, 200)] == [0, 0, 0, 0, 1, 199]
-    np.testing.assert_array_equal(step_sizes(traj, [0, 2], 37), traj.step_scale[[0, 2], 36])
-    stopped = simulate("bowl", "adagrad", (1.0, 1.0), 50, lr=0.5, tol_grad=1e-3)
-    stop = int(stopped.stop_step[0])
-    assert stop < 50
-    np.testing.assert_array_equal(step_sizes(stopped, [0], 50)[0], stopped.step_scale[0, stop - 1])
+def test_scene_draws_its_plan():
+    assert AdaptiveLearningRates.Params is Params and AdaptiveLearningRates.plan is plan
+    assert "step" not in BARS_TITLE.lower() and "learning rate" in BARS_TITLE.lower()
 
 
 def test_log_axis_helpers():
     assert decade_span([0.00113, 0.117]) == (-3, 0)
     assert decade_span([0.02, 0.03]) == (-2, -1)
     assert decade_span([0.0, np.nan]) == (-1, 0)
+    assert decade_span([1e-12, 0.5], max_decades=8) == (-8, 0)
     assert log_fraction(0.01, -3, 0) == pytest.approx(1 / 3)
     assert log_fraction(0.0, -3, 0) == 0.0 and log_fraction(10.0, -3, 0) == 1.0
     assert value_label(0.0227272) == "  0.0227" and value_label(1.2e-5) == " 1.2e-05"
+    assert [tracker_index(k, 200) for k in (-1, 0, 0.5, 1.9999999999, 2, 250)] == [0, 0, 0, 2, 2, 200]
 
 
-def test_bar_lengths_are_the_engine_step_scale_on_the_log_axis(traj):
+def test_bar_lengths_are_the_engine_rates_on_the_log_axis(lesson):
+    runs = lesson.runs
     step = ValueTracker(0)
-    bars = StepBars(traj, range(3), step, ["AdaGrad", "RMSprop", "Adam"], ["#E69F00"] * 3, bar_width=2.7)
+    bars = StepBars(runs.rates, step, ["AdaGrad", "RMSprop", "Adam"], ["#E69F00"] * 3, bar_width=2.7)
     bars.move_to([3.0, 1.0, 0.0])  # bars are redrawn relative to the moved panel
     assert (bars.lo, bars.hi) == (-3, 0)
-    for k in (1, 10, 62, 100, 200):
+    for k in (1, 10, 57, 100, 200):
         step.set_value(k)
         bars.update()
         for run in range(3):
             for c in range(2):
-                want = traj.step_scale[run, k - 1, c]
+                want = runs.traj.step_scale[run, k - 1, c]  # the rate applied at step k
                 length = bars.bar_extent(run, c)
                 assert length == pytest.approx(2.7 * (np.log10(want) + 3) / 3, abs=1e-9)
                 decoded = 10 ** (bars.lo + length / bars.bar_width * (bars.hi - bars.lo))
                 assert decoded == pytest.approx(want, rel=1e-9)
                 left = bars.bars[run][c].points[:, 0].min()
                 assert left == pytest.approx(bars.panel.get_left()[0] + (bars.bar_left - bars._corner[0]))
-    # the AdaGrad x bar at step 200 is shorter than at step 1; Adam's is longer
+    # AdaGrad's x bar at step 200 is shorter than at step 1; Adam's is longer (as the captions say)
     step.set_value(1)
     bars.update()
     first = [bars.bar_extent(r, 0) for r in range(3)]
@@ -91,57 +72,59 @@ def test_bar_lengths_are_the_engine_step_scale_on_the_log_axis(traj):
     assert bars.bar_extent(0, 0) < first[0] and bars.bar_extent(2, 0) > first[2]
 
 
-def test_history_points_decode_to_step_scale(traj):
+def test_history_lines_decode_to_rates_and_real_steps(lesson):
+    runs = lesson.runs
     step = ValueTracker(150)
-    history = StepHistory(traj, range(3), step, ["#E69F00"] * 3)
-    pts = history.points_until(1, 150)
-    assert len(pts) == 150
-    logs = np.array([history.axes.p2c(p)[1] for p in pts]) + history.lo
-    np.testing.assert_allclose(10**logs, traj.step_scale[1, :150, 0], rtol=1e-6)
+    history = StepHistory(runs.rates[:, :, 0], step, ["#E69F00"] * 3, thin=runs.moves[:, :, 0])
+    for thin, want in ((False, runs.traj.step_scale[1, :150, 0]),
+                       (True, np.abs(np.diff(runs.traj.positions[1, :151, 0])))):
+        pts = history.points_until(1, 150, thin)
+        assert len(pts) == 150
+        logs = np.array([history.axes.p2c(p)[1] for p in pts]) + history.lo
+        np.testing.assert_allclose(10**logs, np.clip(want, 10.0**history.lo, None), rtol=1e-6)
+    # Adam's thin line ends far below its thick one: a large rate, a tiny step
+    step.set_value(200)
+    history.update()
+    rate_end = history.points_until(2, 200)[-1][1]
+    move_end = history.points_until(2, 200, thin=True)[-1][1]
+    assert move_end < rate_end - 0.5 * history.axes.y_length / (history.hi - history.lo)
 
 
-def test_adagrad_step_only_shrinks_the_others_recover(traj):
-    ada, rms, adam = (x_steps(traj, i) for i in range(3))
-    assert np.all(np.diff(ada) <= 0) and np.all(np.diff(traj.step_scale[0, :, 1]) <= 0)
-    low = int(np.argmin(rms))
-    assert 0 < low < 199 and rms[-1] > 1.5 * rms[low]
-    assert adam[-1] > 5 * adam[0]
-    assert traj.losses[0, -1] > 4 * traj.losses[1, -1] > 4 * traj.losses[2, -1]
+def test_a_stopped_run_keeps_its_last_rate_on_the_bars():
+    traj = simulate("valley", "gd", (2.0, 1.0), 30, lr=0.5, tol_grad=0.0)  # diverges at step 7
+    lesson = plan(Params(optimizers=["gd", "adam"], lrs={"gd": 0.5}, steps=30))
+    assert int(traj.stop_step[0]) == 7
+    step = ValueTracker(30)
+    bars = StepBars(lesson.runs.rates, step, ["GD", "Adam"], ["#D55E00", "#E69F00"])
+    assert bars.bar_extent(0, 0) == pytest.approx(bars.bar_length(0.5))
 
 
-def test_captions_state_the_engine_numbers(traj):
-    assert same_first_step(traj)
-    assert start_caption(traj).endswith("the same for all (x 0.0227, y 0.00417).")
-    ada, rms, adam = (x_steps(traj, i) for i in range(3))
-    caps = lesson_captions(P.optimizers, traj)
-    assert caps[0] == (f"AdaGrad's x step fell {ada[0] / ada[-1]:.1f}× by step 200 (0.0227 → "
-                       f"{ada[-1]:.3g}); loss {traj.losses[0, -1]:.2g}.")
-    assert caps[0] == "AdaGrad's x step fell 6.1× by step 200 (0.0227 → 0.00375); loss 0.11."
-    assert caps[1] == ("RMSprop's x step dipped to 0.00545 at step 62, then rose back to 0.00855; "
-                       "loss 0.021.")
-    assert f"{rms.min():.3g}" == "0.00545" and int(np.argmin(rms)) + 1 == 62
-    assert caps[2] == f"Adam's x step grew {adam[-1] / adam[0]:.1f}× to {adam[-1]:.3g} by step 200; loss 9.6e-09."
-    for text in [start_caption(traj), *caps, *EXPLAIN.values()]:
-        assert wrap_caption(text).count("\n") <= 1
+def test_dry_run_says_exactly_the_plan(tmp_path):
+    p = Params()
+    assert [c.text for c in dry_run_cues(AdaptiveLearningRates, p, out_dir=tmp_path)] == plan(p).cue_texts()
 
 
-def test_params_are_checked():
-    for bad in ({"optimizers": []}, {"optimizers": ["adam", "adam"]}, {"optimizers": ["lion"]},
-                {"lrs": {"adam": -1.0}}, {"start": (9.0, 0.0)}, {"landscape": "volcano"}, {"steps": 0}):
-        with pytest.raises(ValueError):
-            Params(**bad)
+@pytest.mark.parametrize("values", [
+    {"landscape": "rosenbrock", "optimizers": ["momentum", "adam"], "lrs": {"momentum": 0.0005, "adam": 0.05},
+     "steps": 60, "first_steps": 5, "first_seconds": 1.0, "run_seconds": 2.0, "hold_seconds": 0.2},
+    {"optimizers": ["gd", "adagrad"], "lrs": {"gd": 0.5}, "steps": 3, "first_steps": 10, "first_seconds": 1.0},
+])
+def test_dry_run_altered_params(tmp_path, values):
+    p = Params(**values)
+    assert [c.text for c in dry_run_cues(AdaptiveLearningRates, p, out_dir=tmp_path)] == plan(p).cue_texts()
 
 
-def test_dry_run_defaults(tmp_path):
-    assert render_scene(AdaptiveLearningRates, Params(), quality="tiny", out_dir=tmp_path, dry_run=True) is None
-
-
-def test_dry_run_altered_params(tmp_path):
-    params = Params(landscape="rosenbrock", start=(-1.5, 2.0), optimizers=["momentum", "adam"],
-                    lrs={"momentum": 0.0005, "adam": 0.05}, steps=60, first_steps=5, first_seconds=1.0,
-                    run_seconds=2.0, hold_seconds=0.2)
-    render_scene(AdaptiveLearningRates, params, quality="tiny", out_dir=tmp_path, dry_run=True)
-    traj = run_lesson(params)
-    assert not same_first_step(traj)
-    caps = lesson_captions(params.optimizers, traj)
-    assert caps[0] == f"momentum's x step stayed near 0.0005 for 60 steps; loss {traj.losses[0, -1]:.2g}."
+def test_scaled_bars_keep_their_values(lesson):
+    """Four runs make the panel too tall: the scene scales it, and redrawn bars follow."""
+    step = ValueTracker(1)
+    bars = StepBars(lesson.runs.rates, step, ["AdaGrad", "RMSprop", "Adam"], ["#E69F00"] * 3, bar_width=2.7)
+    bars.scale(0.8).move_to([2.0, -1.0, 0.0])
+    step.set_value(200)
+    bars.update()
+    for run in range(3):
+        want = lesson.runs.traj.step_scale[run, 199, 0]
+        assert bars.bar_extent(run, 0) == pytest.approx(0.8 * bars.bar_length(want), abs=1e-9)
+        assert bars.bars[run][0].points[:, 0].min() == pytest.approx(
+            bars.panel.get_left()[0] + 0.8 * (bars.bar_left - bars._corner[0]))
+        label = bars.labels[run][0].points
+        assert bars.panel.get_left()[0] < label[:, 0].min() and label[:, 0].max() < bars.panel.get_right()[0]
