@@ -19,7 +19,8 @@ def step_vector(traj: Trajectory, run: int, k: int, vector: str, momentum: float
     """The xy displacement that ``vector`` contributes to the step from k to k+1.
 
     gradient: -lr_k g_k.  velocity: -lr_k momentum v_k (what momentum carries over).
-    lookahead (Nesterov): -lr_k momentum v_{k+1}, the extra look-ahead push.
+    lookahead (Nesterov in torch's form θ̃ ← θ̃ − α(∇L(θ̃) + βv)): -lr_k momentum v_{k+1}, its
+    extra push after the gradient step.
     move: the whole step x_{k+1} - x_k, whatever rule made it (Adam's is not -lr g).
     """
     k = int(min(max(k, 0), traj.steps - 1))
