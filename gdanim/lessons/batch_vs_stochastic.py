@@ -328,9 +328,9 @@ def settle_beats(full: Method, sgd: Method, window: int, k: int) -> list[Beat]:
         return f"rose {times(ups)}, between {loss_text(lo)} and {loss_text(hi)}"
 
     if unsettled:
-        parts = [f"{sgd.name} does not settle: {over} its loss {moves(sgd)}.", f"Full batch's {moves(full)}."]
+        parts = [f"{sgd.name} does not settle: {over} its loss {moves(sgd)}.", f"Full batch's loss {moves(full)}."]
     else:
-        parts = [f"{capitalized(over)}, {sgd.name}'s loss {moves(sgd)}.", f"Full batch's {moves(full)}."]
+        parts = [f"{capitalized(over)}, {sgd.name}'s loss {moves(sgd)}.", f"Full batch's loss {moves(full)}."]
     facts = {"window": window, "unsettled": unsettled, "full": stats["full"], "sgd": stats["sgd"]}
     return [Beat("settle", text, facts) for text in pack_captions(parts)]
 

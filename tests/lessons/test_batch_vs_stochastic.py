@@ -265,7 +265,7 @@ def test_every_claim_holds_for_the_run(values):
         tails = {key: ref[key].losses[0, k - W: k + 1] for key in ("full", "sgd")}
         rises = {key: ups(t) for key, t in tails.items()}
         for key, who in (("sgd", f"{single}'s loss |{single} does not settle: {phrase} its loss "),
-                         ("full", "Full batch's ")):
+                         ("full", "Full batch's loss ")):
             pattern = "(?:" + "|".join(re.escape(w) for w in who.split("|")) + r")"
             m = re.search(pattern + rf"(rose (\w+)(?: times)?, between {NUM} and {NUM}|only fell, from {NUM} to "
                                     rf"{NUM}|stayed at {NUM})", settle)
