@@ -137,3 +137,9 @@ def capitalized(text: str) -> str:
     """``text`` with its first letter upper-cased to start a sentence ('momentum's step' ->
     'Momentum's step'); the rest is kept as is (unlike str.capitalize: 'RMSprop' stays)."""
     return text[:1].upper() + text[1:]
+
+
+def coordinates(xy, digits: int = 2) -> str:
+    """'(−1.2, 1)', '(3.4×10⁻⁷, −1.3)': a point with each coordinate as ``sci`` prints it (``point``
+    with '.2g' would print '3.4e−07')."""
+    return "(" + ", ".join(sci(float(v), digits) for v in xy) + ")"

@@ -1,4 +1,5 @@
-"""LandscapeTour: the facts its captions state, checked against the engine, and dry runs."""
+"""LandscapeTour's manim side: framing and visibility of the 3D stops, and dry runs that say
+exactly the plan's captions (the claims themselves are tested in tests/lessons)."""
 
 import numpy as np
 import pytest
@@ -6,144 +7,14 @@ import pytest
 manim = pytest.importorskip("manim")
 
 from gdanim.config import ConfigError, build_params  # noqa: E402
-from gdanim.landscapes import HIMMELBLAU_MINIMA  # noqa: E402
-from gdanim.render import render_scene  # noqa: E402
-from gdanim.display import draped_path  # noqa: E402
+from gdanim.display import draped_path, shown_steps  # noqa: E402
+from gdanim.lessons.landscape_tour import Params, plan, resolve_stop, run_stop  # noqa: E402
+from gdanim.render import dry_run_cues  # noqa: E402
 from gdanim.visual.framing import fit_to_screen, hidden_points, screen_bounds  # noqa: E402
-from gdanim.visual.narration import wrap_caption  # noqa: E402
 from gdanim.visual.surface import LossSurface  # noqa: E402
-from scenes.l7_landscape_tour import (  # noqa: E402
-    LandscapeTour,
-    Params,
-    lesson,
-    nearest_dip,
-    reached_minima,
-    resolve_stop,
-    rosenbrock_floor_step,
-    run_stop,
-    settled_from,
-    shown_steps,
-    sign_flips,
-    stalled_steps,
-)
+from scenes.l7_landscape_tour import LandscapeTour  # noqa: E402
 
 P = Params()
-
-
-@pytest.fixture(scope="module")
-def runs():
-    """The default tour's trajectories, by landscape name."""
-    return {name: run_stop(resolve_stop(name, P.runs), P.tol_grad) for name in P.stops}
-
-
-def finals(traj):
-    return traj.positions[np.arange(traj.n_runs), traj.stop_step]
-
-
-def test_bowl_every_start_reaches_the_one_minimum(runs):
-    traj = runs["bowl"]
-    assert traj.n_runs == 4 and set(traj.stop_reason) == {"converged_grad"}
-    assert np.all(np.linalg.norm(finals(traj), axis=1) < P.minimum_tolerance)
-    assert np.all(reached_minima(traj, P.minimum_tolerance) == 0)
-    assert lesson(traj, P) == "Bowl: one global minimum. All four starts roll down to it at (0, 0)."
-
-
-def test_valley_zigzags_across_and_crawls_along(runs):
-    traj = runs["valley"]
-    assert traj.landscape.params["k"] == 20.0
-    y, x = traj.positions[0, :, 1], traj.positions[0, :, 0]
-    assert np.all(np.sign(y[1:12]) != np.sign(y[:11]))  # y flips sign every step: the zig-zag
-    assert sign_flips(y) >= 10
-    across, along = settled_from(y, P.settle_distance), settled_from(x, P.settle_distance)
-    assert (across, along) == (15, 41)
-    assert np.all(np.abs(y[15:]) < 0.05) and abs(y[14]) >= 0.05
-    assert np.all(np.abs(x[41:]) < 0.05) and abs(x[40]) >= 0.05
-    assert "zig-zags across and settles in 15 steps; along the floor it takes 41" in lesson(traj, P)
-
-
-def test_rosenbrock_is_fast_in_and_slow_along(runs):
-    traj = runs["rosenbrock"]
-    land, pos = traj.landscape, traj.positions[0]
-    floor = rosenbrock_floor_step(land, pos)
-    assert floor == 4
-    x, y = pos[floor]
-    assert 100 * (y - x * x) ** 2 < 0.1 * traj.losses[0, floor]  # across term now a small share
-    assert traj.losses[0, floor] < traj.losses[0, 0] / 5  # most of the loss gone in a few steps
-    assert traj.stop_reason[0] == "max_steps" and traj.steps == 800
-    assert np.linalg.norm(pos[-1] - [1.0, 1.0]) > 0.8  # 800 steps later, still far from (1, 1)
-    assert "in it after 4 steps" in lesson(traj, P) and "800 steps reach only (0.48, 0.23)" in lesson(traj, P)
-
-
-def test_himmelblau_four_starts_reach_four_different_minima(runs):
-    traj = runs["himmelblau"]
-    ends = finals(traj)
-    assert set(traj.stop_reason) == {"converged_grad"}
-    # checked against the documented minima directly, in start order
-    dist = np.linalg.norm(ends[:, None] - np.array(HIMMELBLAU_MINIMA)[None], axis=-1)
-    assert dist.argmin(axis=1).tolist() == [0, 1, 2, 3]
-    assert dist.min(axis=1).max() < 1e-2
-    assert reached_minima(traj, P.minimum_tolerance).tolist() == [0, 1, 2, 3]
-    assert lesson(traj, P) == "Himmelblau: four minima. Four starts in four basins reach four different minima."
-
-
-def test_rastrigin_runs_are_trapped_in_the_dip_by_their_start(runs):
-    traj = runs["rastrigin"]
-    land = traj.landscape
-    ends = finals(traj)
-    assert set(traj.stop_reason) == {"converged_grad"}  # stopped: gradient ~0, a true local minimum
-    assert np.all(np.linalg.norm(traj.gradients[np.arange(4), traj.stop_step], axis=1) < P.tol_grad)
-    assert np.all(np.linalg.norm(ends, axis=1) > 1.0)  # none at the global minimum (0, 0)
-    assert np.all(reached_minima(traj, P.minimum_tolerance) == -1)
-    np.testing.assert_array_equal(nearest_dip(ends), nearest_dip(traj.positions[:, 0]))
-    losses = traj.losses[np.arange(4), traj.stop_step]
-    assert np.all(losses > land.min_value + 1.5)
-    np.testing.assert_allclose(np.sort(losses), [1.99, 7.96, 12.93, 17.91], atol=0.01)
-    assert lesson(traj, P).endswith("Each run stops in the dip nearest its start, at loss 2, 8, 13, 18, not 0.")
-
-
-def test_saddle_gd_stalls_then_slides_off(runs):
-    traj = runs["saddle"]
-    shown = int(shown_steps(traj)[0])
-    norms = np.linalg.norm(traj.gradients[0], axis=1)
-    assert shown == 54
-    assert np.all(np.abs(traj.positions[0, : shown + 1]) <= 2.0)  # drawn steps stay on the plot
-    assert np.abs(traj.positions[0, shown + 1]).max() > 2.0  # the next one has slid off it
-    small = norms[: shown + 1] < P.stall_gradient
-    assert stalled_steps(traj, 0, P.stall_gradient, shown) == small.sum() == 25
-    first = int(np.argmax(small))
-    assert small[first: first + 25].all()  # one unbroken crawl of 25 steps
-    assert norms[first: first + 25].max() < 0.2 and norms[first: first + 25].min() < 0.03
-    assert traj.losses[0, shown] < -3.0  # it did slide off, downhill along y
-    assert traj.positions[0, shown, 1] < -1.5  # towards -y, the side facing the default camera
-    assert lesson(traj, P) == ("Saddle: flat in the middle. GD crawls there, |∇L| < 0.2 for 25 of 54 steps, "
-                               "then slides off.")
-
-
-def test_every_default_caption_fits_two_lines(runs):
-    for traj in runs.values():
-        assert wrap_caption(lesson(traj, P)).count("\n") <= 1
-
-
-def test_small_fact_helpers():
-    assert settled_from(np.array([1.0, -0.5, 0.01, 0.2, 0.01, 0.0]), 0.05) == 4
-    assert settled_from(np.array([1.0, 1.0]), 0.05) is None
-    assert settled_from(np.array([0.0, 0.01]), 0.05) == 0
-    assert sign_flips(np.array([1.0, -1.0, 0.0, 2.0, 3.0, -1.0])) == 3
-
-
-def test_run_overrides_merge_key_by_key_and_are_checked():
-    stop = resolve_stop("valley", {"valley": {"lr": 0.02}})
-    assert stop.lr == 0.02 and stop.land.params["k"] == 20.0 and stop.starts.tolist() == [[-2.2, 1.2]]
-    generic = resolve_stop("booth", {})
-    assert generic.starts.tolist() == [list(generic.land.default_start)] and generic.view == "surface"
-    for bad in ({"valley": {"speed": 1}}, {"valley": {"view": "side"}}, {"valley": {"starts": [1, 2]}},
-                {"valley": {"landscape": {"q": 1}}}):
-        with pytest.raises(ValueError):
-            resolve_stop("valley", bad)
-    with pytest.raises(ConfigError, match="unknown landscape"):
-        build_params(Params, {"stops": ["bowl", "volcano"]}, where="LandscapeTour")
-    with pytest.raises(ConfigError, match="speed"):
-        build_params(Params, {"runs": {"saddle": {"speed": 2}}}, where="LandscapeTour")
 
 
 def test_fit_to_screen_fills_the_box_for_any_camera_angle():
@@ -207,16 +78,33 @@ def resolution_land(name):
     return resolve_stop(name, P.runs).land
 
 
-def test_dry_run_defaults(tmp_path):
-    assert render_scene(LandscapeTour, Params(), quality="tiny", out_dir=tmp_path, dry_run=True) is None
+def test_scene_uses_the_plan():
+    assert LandscapeTour.Params is Params and LandscapeTour.plan is plan
 
 
-def test_dry_run_altered_params(tmp_path):
-    params = Params(stops=["saddle", "himmelblau", "booth"], seconds_per_stop=4.0, hold_seconds=0.5,
-                    surface_resolution=8, camera_phi=50.0,
-                    runs={"saddle": {"view": "contour", "starts": [[1.5, 1e-3], [-1.5, -1e-3]]},
-                          "himmelblau": {"starts": [[1.0, 1.0], [2.0, 2.0]], "steps": 40},
-                          "booth": {"lr": 0.02, "steps": 30, "view": "surface", "theta": -45.0}})
-    render_scene(LandscapeTour, params, quality="tiny", out_dir=tmp_path, dry_run=True)
-    himmelblau = run_stop(resolve_stop("himmelblau", params.runs), params.tol_grad)
-    assert lesson(himmelblau, params) == "Himmelblau: four minima. Two starts reach one of them: the start decides."
+def test_config_errors_name_the_fix():
+    with pytest.raises(ConfigError, match="unknown landscape"):
+        build_params(Params, {"stops": ["bowl", "volcano"]}, where="LandscapeTour")
+    with pytest.raises(ConfigError, match="speed"):
+        build_params(Params, {"runs": {"saddle": {"speed": 2}}}, where="LandscapeTour")
+
+
+def test_dry_run_defaults_say_the_plan(tmp_path):
+    p = Params()
+    assert [c.text for c in dry_run_cues(LandscapeTour, p, out_dir=tmp_path)] == plan(p).cue_texts()
+
+
+@pytest.mark.parametrize("values", [
+    {"stops": ["saddle", "himmelblau", "booth"], "seconds_per_stop": 4.0, "hold_seconds": 0.5,
+     "surface_resolution": 8,
+     "runs": {"saddle": {"view": "contour", "starts": [[1.5, 1e-3], [-1.5, -1e-3]]},
+              "himmelblau": {"starts": [[1.0, 1.0], [2.0, 2.0]], "steps": 40},
+              "booth": {"lr": 0.02, "steps": 30, "view": "surface", "theta": -45.0}}},
+    {"stops": ["six_hump_camel", "rastrigin", "bowl"], "surface_resolution": 8, "seconds_per_stop": 3.0,
+     "runs": {"bowl": {"lr": 1.1}, "rastrigin": {"view": "surface", "steps": 2},
+              "six_hump_camel": {"view": "contour", "lr": 0.02, "steps": 300,
+                                 "starts": [[-1.0, -0.6], [1.0, 0.6], [1.9, 0.9]]}}},
+])
+def test_dry_run_altered_params_say_the_plan(tmp_path, values):
+    p = Params(**values)
+    assert [c.text for c in dry_run_cues(LandscapeTour, p, out_dir=tmp_path)] == plan(p).cue_texts()
