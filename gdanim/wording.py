@@ -51,9 +51,10 @@ def signed(value: float, fmt: str = "g") -> str:
     return format(value, fmt).replace("-", "−")
 
 
-def point(xy, fmt: str = "g") -> str:
-    """'(−1.2, 1)': a point as captions print it."""
-    return "(" + ", ".join(signed(v, fmt) for v in xy) + ")"
+def point(xy, digits: int | None = None) -> str:
+    """'(−1.2, 1)': a point as captions print it, exactly, or each coordinate to ``digits``
+    significant figures as ``sci`` prints it ('(3.4×10⁻⁷, −1.3)')."""
+    return "(" + ", ".join(signed(float(v), "g") if digits is None else sci(float(v), digits) for v in xy) + ")"
 
 
 def rate(lr: float) -> str:
@@ -128,18 +129,7 @@ def times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{number_word(n)} times")
 
 
-def figures(value: float, digits: int = 2) -> str:
-    """Alias of ``sci``, the one number formatter."""
-    return sci(value, digits)
-
-
 def capitalized(text: str) -> str:
     """``text`` with its first letter upper-cased to start a sentence ('momentum's step' ->
     'Momentum's step'); the rest is kept as is (unlike str.capitalize: 'RMSprop' stays)."""
     return text[:1].upper() + text[1:]
-
-
-def coordinates(xy, digits: int = 2) -> str:
-    """'(−1.2, 1)', '(3.4×10⁻⁷, −1.3)': a point with each coordinate as ``sci`` prints it (``point``
-    with '.2g' would print '3.4e−07')."""
-    return "(" + ", ".join(sci(float(v), digits) for v in xy) + ")"

@@ -10,7 +10,6 @@ manim = pytest.importorskip("manim")
 
 from gdanim.catalog import discover_scenes, get_scene  # noqa: E402
 from gdanim.engine import simulate  # noqa: E402
-from gdanim.landscapes import get_landscape  # noqa: E402
 from gdanim.render import dry_run_cues, render_scene  # noqa: E402
 from gdanim.visual import LossSurface, TrajectoryTracer  # noqa: E402
 from gdanim.visual.hud import HUD, hud_rows  # noqa: E402

@@ -19,8 +19,8 @@ from gdanim.engine import Trajectory, simulate
 from gdanim.landscapes import Landscape
 from gdanim.lessons import checks
 from gdanim.lessons.plan import Beat, Lesson
-from gdanim.wording import (capitalized, count, figures, fits, listing, optimizer_name, pack_captions, point,
-                            rate, signed, times)
+from gdanim.wording import (capitalized, count, fits, listing, optimizer_name, pack_captions, point,
+                            rate, sci, signed, times)
 
 TITLE, SUBTITLE = "Batch or stochastic?", "how many samples should one gradient step look at?"
 MAX_SAMPLES = 1000  # one dot each on the data plot
@@ -146,7 +146,7 @@ def rises(losses: np.ndarray) -> int:
 
 def loss_text(value: float) -> str:
     """A loss as captions and the legend print it: LOSS_DIGITS significant digits."""
-    return figures(value, LOSS_DIGITS)
+    return sci(value, LOSS_DIGITS)
 
 
 def diverged(traj: Trajectory) -> bool:
@@ -314,7 +314,7 @@ def settle_beats(full: Method, sgd: Method, window: int, k: int) -> list[Beat]:
     for m in (full, sgd):
         tail = m.traj.losses[0, k - window: k + 1]
         stats[m.key] = (float(tail.min()), float(tail.max()), rises(tail))
-    (flo, fhi, fup), (slo, shi, sup) = stats["full"], stats["sgd"]
+    (flo, fhi, _), (slo, shi, sup) = stats["full"], stats["sgd"]
     unsettled = (sup >= 2 and (shi - slo) > SETTLE_RATIO * (fhi - flo)
                  and loss_text(slo) != loss_text(shi))
     over = window_phrase(window, k)

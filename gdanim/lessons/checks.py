@@ -72,9 +72,14 @@ def rate(value, what: str = "lr") -> float:
 
 
 def rates(values, what: str = "lrs", low: int = 1, high: int = MAX_RUNS) -> list[float]:
+    """``low`` to ``high`` distinct learning rates (a repeated one would draw the same run twice)."""
     if not isinstance(values, (list, tuple)) or not low <= len(values) <= high:
         raise ValueError(f"{what} must hold {low} to {high} learning rates, got {values!r}")
-    return [rate(v, f"{what}[{i}]") for i, v in enumerate(values)]
+    checked = [rate(v, f"{what}[{i}]") for i, v in enumerate(values)]
+    if len(set(checked)) != len(checked):
+        raise ValueError(f"{what} repeats a learning rate ({list(values)}): two runs would be identical; "
+                         f"give each run its own rate")
+    return checked
 
 
 def rate_table(table, names, what: str = "lrs") -> dict[str, float]:

@@ -19,8 +19,8 @@ from gdanim.display import shown_steps
 from gdanim.engine import Trajectory, simulate
 from gdanim.lessons import checks
 from gdanim.lessons.plan import Beat, Lesson
-from gdanim.wording import (GRAD_NORM, capitalized, count, figures, landscape_name, listing, number_word,
-                            optimizer_name, pack_captions, point, rate)
+from gdanim.wording import (GRAD_NORM, capitalized, count, landscape_name, listing, number_word,
+                            optimizer_name, pack_captions, point, rate, sci)
 
 MAX_RUNS = 4  # panel rows that fit between the heading and the captions
 MEMORYLESS = ("gd", "sgd")  # rules whose step is -α∇L (no noise here): ΔL ≈ -α‖∇L‖² for small steps
@@ -57,10 +57,7 @@ class Params:
     def __post_init__(self):
         land = checks.landscape(self.landscape)
         checks.optimizer(self.optimizer)
-        lrs = checks.rates(self.lrs, "lrs", 1, MAX_RUNS)
-        if len(set(lrs)) != len(lrs):
-            raise ValueError(f"lrs repeats a learning rate ({self.lrs}): two runs would be identical; "
-                             f"give each run its own rate")
+        checks.rates(self.lrs, "lrs", 1, MAX_RUNS)
         checks.start(land, self.start)
         checks.steps(self.steps)
         checks.number(self.tol_grad, "tol_grad", low=0.0, high=1e6)
@@ -147,8 +144,8 @@ def exact(value: float) -> str:
     """A tolerance as given: the fewest significant figures that still equal it (0.01, 1×10⁻⁵)."""
     for digits in range(1, 7):
         if float(f"{value:.{digits - 1}e}") == value:
-            return figures(value, digits)
-    return figures(value, 6)
+            return sci(value, digits)
+    return sci(value, 6)
 
 
 def versus(value: float, bound: float) -> tuple[str, str]:
@@ -158,13 +155,13 @@ def versus(value: float, bound: float) -> tuple[str, str]:
     for digits in range(2, 8):
         shown = float(f"{value:.{digits - 1}e}")
         if (shown < bound) == (value < bound) and (shown > bound) == (value > bound):
-            return figures(value, digits), sign
-    return figures(value, 8), sign
+            return sci(value, digits), sign
+    return sci(value, 8), sign
 
 
 def multiple(ratio: float) -> str:
     """'5.9×', '2000×': how many times a tolerance (ratio >= 1.1)."""
-    return f"{figures(ratio, 2)}×"
+    return f"{sci(ratio, 2)}×"
 
 
 # --- the lesson --------------------------------------------------------------------------------
@@ -246,9 +243,9 @@ def stop_sentences(traj: Trajectory, run: int, label: str, lr: float, optimizer:
         if k == 0:
             end = f"The gradient rule stops {it} before the first step."
         elif minimum is not None:
-            end = f"The gradient rule stops {it}: converged near the minimum {point(minimum, '.3g')}."
+            end = f"The gradient rule stops {it}: converged near the minimum {point(minimum, 3)}."
         else:
-            end = f"The gradient rule stops {it} at loss {figures(loss, 3)}."
+            end = f"The gradient rule stops {it} at loss {sci(loss, 3)}."
         return [f"{said} {end}"], facts
     if reason == "converged_loss":
         d, sign = versus(dloss, tol.loss)
@@ -267,7 +264,7 @@ def stop_sentences(traj: Trajectory, run: int, label: str, lr: float, optimizer:
             said.append(f"Yet {GRAD_NORM} = {gtext} is {much}: {why}")
         return said, facts
     if reason == "max_steps":
-        used = f"{label}: {count(k, 'step')} used, loss {figures(loss, 3)}"
+        used = f"{label}: {count(k, 'step')} used, loss {sci(loss, 3)}"
         if tol.grad > 0:
             g, sign = versus(grad, tol.grad)
             return [f"{used}, yet {GRAD_NORM} = {g} {sign} {exact(tol.grad)}. "
@@ -276,21 +273,21 @@ def stop_sentences(traj: Trajectory, run: int, label: str, lr: float, optimizer:
             d, sign = versus(dloss, tol.loss)
             return [f"{used}, still changing by {d} {sign} {exact(tol.loss)} a step. "
                     f"The budget rule stops {it}, unfinished."], facts
-        return [f"{used}, {GRAD_NORM} = {figures(grad, 2)}. The budget rule stops {it}."], facts
+        return [f"{used}, {GRAD_NORM} = {sci(grad, 2)}. The budget rule stops {it}."], facts
     # diverged
     if overflowed(traj, run):
         facts["overflow"] = True
         facts["loss"] = before = float(traj.losses[run, k - 1])
-        return [f"{label} blows up: at step {k} its numbers overflow (loss {figures(before, 2)} at step {k - 1}). "
+        return [f"{label} blows up: at step {k} its numbers overflow (loss {sci(before, 2)} at step {k - 1}). "
                 f"The engine stops {it} as diverged."], facts
     facts["overflow"] = False
     if loss > float(traj.losses[run, 0]):
-        return [f"{label} blows up: at step {k} the loss is {figures(loss, 2)}. "
+        return [f"{label} blows up: at step {k} the loss is {sci(loss, 2)}. "
                 f"The engine stops {it} as diverged."], facts
     xy = traj.positions[run, k]
     facts["position"] = (float(xy[0]), float(xy[1]))
-    return [f"{label} runs away: at step {k} it is at ({figures(xy[0], 2)}, {figures(xy[1], 2)}), loss "
-            f"{figures(loss, 2)}. The engine stops {it} as diverged."], facts
+    return [f"{label} runs away: at step {k} it is at ({sci(xy[0], 2)}, {sci(xy[1], 2)}), loss "
+            f"{sci(loss, 2)}. The engine stops {it} as diverged."], facts
 
 
 def left_plot_beat(traj: Trajectory, run: int, label: str, shown: int) -> Beat | None:

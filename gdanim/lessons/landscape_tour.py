@@ -20,7 +20,7 @@ from gdanim.landscapes import Landscape
 from gdanim.lessons import checks
 from gdanim.lessons.plan import Beat, Lesson
 from gdanim.optimizers import OPTIMIZERS
-from gdanim.wording import GRAD_NORM, coordinates, figures, fits, listing, number_word, rate
+from gdanim.wording import GRAD_NORM, fits, listing, number_word, point, rate, sci
 
 OPTIMIZER = "gd"  # the tour's one algorithm
 DEFAULT_STOPS = ["bowl", "valley", "rosenbrock", "himmelblau", "rastrigin", "saddle"]
@@ -237,8 +237,8 @@ def end_labels(visit_ends, land: Landscape, view: str) -> tuple:
     if len(land.minima) >= 2:
         for i in sorted({e.minimum for e in visit_ends if e.how == "minimum"}):
             xy = tuple(float(v) for v in land.minima[i])
-            labels.append((xy, coordinates(xy)))
-    labels += [(e.point, f"L = {figures(e.loss)}") for e in visit_ends if e.how == "dip"]
+            labels.append((xy, point(xy, 2)))
+    labels += [(e.point, f"L = {sci(e.loss)}") for e in visit_ends if e.how == "dip"]
     return tuple(labels)
 
 
@@ -278,14 +278,14 @@ def _at_steps(values) -> str:
 
 def _losses(values) -> str:
     """'2', '2, 8, 13 and 18', '0.5 to 18' (distinct, sorted, two figures)."""
-    words = list(dict.fromkeys(figures(v) for v in sorted(values)))
+    words = list(dict.fromkeys(sci(v) for v in sorted(values)))
     if len(words) <= 4:
         return listing(words)
     return f"{words[0]} to {words[-1]}"
 
 
 def _points(points) -> str:
-    words = list(dict.fromkeys(coordinates(p) for p in points))
+    words = list(dict.fromkeys(point(p, 2) for p in points))
     return listing(words) if len(words) <= 2 else f"{number_word(len(words))} points"
 
 
@@ -322,11 +322,11 @@ def end_clauses(ends: list[RunEnd], traj: Trajectory, tol_grad: float, first: bo
             facts.update(minima=minima, steps=[e.step for e in group],
                          points=[tuple(land.minima[i]) for i in minima])
             if max(e.step for e in group) == 0:
-                text = f"{who} {_verb(k, 'starts', 'start')} at the minimum {coordinates(land.minima[minima[0]])}"
+                text = f"{who} {_verb(k, 'starts', 'start')} at the minimum {point(land.minima[minima[0]], 2)}"
                 if len(minima) > 1:
                     text = f"{who} start at {number_word(len(minima))} different minima"
             elif len(minima) == 1:
-                where = coordinates(land.minima[minima[0]])
+                where = point(land.minima[minima[0]], 2)
                 the = (f"the minimum {where}" if len(land.minima) == 1 else
                        f"{'a minimum' if k == 1 else 'the same minimum'}, {where},")
                 text = f"{who} {_verb(k, 'reaches', 'reach')} {the} in {_span([e.step for e in group])}"
@@ -345,7 +345,7 @@ def end_clauses(ends: list[RunEnd], traj: Trajectory, tol_grad: float, first: bo
             text = f"{who} {_verb(k, 'stops', 'stop')} in {where}, at loss {_losses(losses)}"
             if land.min_value is not None:
                 facts["min_value"] = land.min_value
-                text += f", not {figures(land.min_value, 3)}"
+                text += f", not {sci(land.min_value, 3)}"
         elif how in ("saddle", "peak"):
             pts = [e.point for e in group]
             facts.update(points=pts)
@@ -359,7 +359,7 @@ def end_clauses(ends: list[RunEnd], traj: Trajectory, tol_grad: float, first: bo
             losses = [e.loss for e in group]
             facts.update(losses=losses, steps=[e.step for e in group], points=[e.point for e in group])
             if k == 1:
-                text = (f"{who} is at {coordinates(group[0].point)}, loss {figures(group[0].loss)}, "
+                text = (f"{who} is at {point(group[0].point, 2)}, loss {sci(group[0].loss)}, "
                         f"after {_span([group[0].step])}")
             else:
                 text = f"{who} are at loss {_losses(losses)} after {_span([e.step for e in group])}"
@@ -404,41 +404,41 @@ def terrain_sentence(land: Landscape) -> Said:
     if name == "saddle":
         facts["saddle_point"] = (0.0, 0.0)
     if name == "bowl":
-        return Said(f"Bowl: one minimum, {coordinates(mins[0])}, and the same slope every way round.", facts)
+        return Said(f"Bowl: one minimum, {point(mins[0], 2)}, and the same slope every way round.", facts)
     if name == "valley":
         k = float(land.params["k"])
         facts["k"] = k
         if k != 1.0:
             across, along = ("y", "x") if k > 1 else ("x", "y")
             facts.update(ratio=max(k, 1 / k), across=across)
-            return Said(f"Valley: {figures(max(k, 1 / k))} times steeper across ({across}) than along "
-                        f"({along}); minimum {coordinates(mins[0])}.", facts)
-        return Said(f"Valley: with k = 1 a round bowl; minimum {coordinates(mins[0])}.", facts)
+            return Said(f"Valley: {sci(max(k, 1 / k))} times steeper across ({across}) than along "
+                        f"({along}); minimum {point(mins[0], 2)}.", facts)
+        return Said(f"Valley: with k = 1 a round bowl; minimum {point(mins[0], 2)}.", facts)
     if name == "rosenbrock":
-        return Said(f"Rosenbrock: a valley curving along y = x², minimum {coordinates(mins[0])}.", facts)
+        return Said(f"Rosenbrock: a valley curving along y = x², minimum {point(mins[0], 2)}.", facts)
     if name == "himmelblau":
-        return Said(f"Himmelblau: {number_word(len(mins))} minima, all at loss {figures(land.min_value, 3)}, "
+        return Said(f"Himmelblau: {number_word(len(mins))} minima, all at loss {sci(land.min_value, 3)}, "
                     f"each in its own basin.", facts)
     if name == "rastrigin" and land.params["A"] >= DIP_RASTRIGIN_A:  # πA > 5.12: a dip at every integer
         facts["A"] = float(land.params["A"])
-        return Said(f"Rastrigin: a grid of dips around the global minimum {coordinates(mins[0])}, "
-                    f"at loss {figures(land.min_value, 3)}.", facts)
+        return Said(f"Rastrigin: a grid of dips around the global minimum {point(mins[0], 2)}, "
+                    f"at loss {sci(land.min_value, 3)}.", facts)
     if name == "saddle":
         return Said("Saddle: no minimum. At (0, 0) the slope is zero: uphill along x, downhill along y.", facts)
     if len(mins) == 0:
         return Said(f"{title}: no minimum is marked on this landscape.", facts)
     if len(mins) == 1:
-        return Said(f"{title}: global minimum {coordinates(mins[0])}, at loss {figures(land.min_value, 3)}.", facts)
-    text = (f"{title}: {number_word(len(mins))} global minima, at loss {figures(land.min_value, 3)}: "
-            f"{listing([coordinates(m) for m in mins])}.")
+        return Said(f"{title}: global minimum {point(mins[0], 2)}, at loss {sci(land.min_value, 3)}.", facts)
+    text = (f"{title}: {number_word(len(mins))} global minima, at loss {sci(land.min_value, 3)}: "
+            f"{listing([point(m, 2) for m in mins])}.")
     if fits(text):
         return Said(text, facts)
-    return Said(f"{title}: {number_word(len(mins))} global minima, at loss {figures(land.min_value, 3)}.", facts)
+    return Said(f"{title}: {number_word(len(mins))} global minima, at loss {sci(land.min_value, 3)}.", facts)
 
 
 def setup_sentence(stop: Stop) -> Said:
     n = len(stop.starts)
-    where = f"from {coordinates(stop.starts[0])}" if n == 1 else f"from {number_word(n)} starts"
+    where = f"from {point(stop.starts[0], 2)}" if n == 1 else f"from {number_word(n)} starts"
     return Said(f"GD {where}, {rate(stop.lr)}, up to {_span([stop.steps])}.",
                 {"runs": n, "lr": stop.lr, "steps": stop.steps, "starts": stop.starts.tolist()})
 
@@ -522,7 +522,7 @@ def rosenbrock_sentences(visit: Visit, p: Params) -> tuple[list[Said], set[int]]
     facts = {"runs": [e.run for e in on], "floor_steps": [floors[e.run] for e in on], "share": FLOOR_SHARE}
     if n == 1:
         e, f = on[0], floors[on[0].run]
-        goal = coordinates(land.minima[0])
+        goal = point(land.minima[0], 2)
         facts["goal"] = tuple(land.minima[0])
         if e.how == "minimum":
             facts.update(reached=e.step, more=e.step - f)
@@ -533,7 +533,7 @@ def rosenbrock_sentences(visit: Visit, p: Params) -> tuple[list[Said], set[int]]
         else:
             facts.update(last=e.step, more=e.step - f, point=e.point)
             text = (f"GD drops onto the curved floor in {_span([f])}, but the next {e.step - f} steps reach "
-                    f"only {coordinates(e.point)}, short of {goal}.")
+                    f"only {point(e.point, 2)}, short of {goal}.")
         return [Said(text, facts)], {e.run}
     k = len(on)
     text = f"{_who(k, n)} {_verb(k, 'drops', 'drop')} onto the curved floor in {_span(facts['floor_steps'])}."

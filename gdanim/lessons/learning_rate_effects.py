@@ -20,8 +20,8 @@ from gdanim.landscapes import Landscape
 from gdanim.lessons import checks
 from gdanim.lessons.plan import Beat, Lesson
 from gdanim.optimizers import OPTIMIZERS
-from gdanim.wording import (GRAD_NORM, capitalized, count, figures, landscape_name, listing, optimizer_name,
-                            pack_captions, point, rate)
+from gdanim.wording import (GRAD_NORM, capitalized, count, landscape_name, listing, optimizer_name,
+                            pack_captions, point, rate, sci)
 
 MAX_RUNS = 5  # one panel a run, in one row
 TOO_SMALL_FACTOR = 10.0  # without convergence, "too small" needs a larger rate ending this many times lower
@@ -57,9 +57,7 @@ class Params:
         land = checks.landscape(self.landscape)
         checks.optimizer(self.optimizer)
         if self.lrs is not None:
-            rates = checks.rates(self.lrs, "lrs", 1, MAX_RUNS)
-            if len(set(rates)) != len(rates):
-                raise ValueError(f"lrs must not repeat a rate (only the rate differs between panels), got {self.lrs}")
+            checks.rates(self.lrs, "lrs", 1, MAX_RUNS)
         else:
             fractions = self.stability_fractions
             if not isinstance(fractions, (list, tuple)) or not 1 <= len(fractions) <= MAX_RUNS:
@@ -222,7 +220,7 @@ def turn_phrase(o: Outcome) -> str:
 def two_figures(a: float, b: float) -> tuple[str, str]:
     """``a`` and ``b`` to the fewest significant figures (2 to 6) that tell them apart."""
     for digits in range(2, 7):
-        fa, fb = figures(a, digits), figures(b, digits)
+        fa, fb = sci(a, digits), sci(b, digits)
         if fa != fb or a == b:
             break
     return fa, fb
@@ -285,7 +283,7 @@ def run_sentences(o: Outcome, outcomes: list[Outcome], steps: int, tol_grad: flo
     witness = too_small_witness(o, outcomes)
     if witness is not None:
         better = (f"{rate(witness.lr)} converges in {count(witness.stop, 'step')}" if witness.converged
-                  else f"{rate(witness.lr)} gets to {figures(witness.last_loss)}")
+                  else f"{rate(witness.lr)} gets to {sci(witness.last_loss)}")
         first, last = two_figures(o.first_loss, o.last_loss)
         return [f"{a} is too small: after {count(steps, 'step')} its loss is still {last} (from {first}), "
                 f"while {better}."]
@@ -307,7 +305,7 @@ def short_label(o: Outcome, outcomes: list[Outcome], tol_grad: float) -> tuple[s
         return f"converged: {count(o.stop, 'step')}", "converged"
     if too_small_witness(o, outcomes) is not None:
         return "too small", "max steps"
-    return ("not converged" if tol_grad > 0 else f"loss {figures(o.last_loss)}"), "max steps"
+    return ("not converged" if tol_grad > 0 else f"loss {sci(o.last_loss)}"), "max steps"
 
 
 # --- the stability limit, checked against the runs --------------------------------------------------
@@ -331,13 +329,13 @@ def limit_beats(land: Landscape, start, outcomes: list[Outcome], steps: int) -> 
         return [], False
     at, top, limit = found
     digits = limit_digits(limit, [o.lr for o in outcomes])
-    where = "the minimum" if len(land.minima) == 1 else f"the minimum {point(at, '.3g')}"
+    where = "the minimum" if len(land.minima) == 1 else f"the minimum {point(at, 3)}"
     above = [o for o in outcomes if o.lr > limit * (1 + AT_LIMIT) and not o.escaped]
     below = [o for o in outcomes if o.lr < limit * (1 - AT_LIMIT) and o.escaped]
     facts = {"minimum": tuple(float(v) for v in at), "lambda_max": top, "limit": limit,
-             "shown_lambda_max": figures(top, 4), "shown_limit": figures(limit, digits),
+             "shown_lambda_max": sci(top, 4), "shown_limit": sci(limit, digits),
              "above_stable": [o.run for o in above], "below_escaped": [o.run for o in below]}
-    lam, lim = figures(top, 4), figures(limit, digits)
+    lam, lim = sci(top, 4), sci(limit, digits)
     if not above and not below:
         text = f"Near {where} the steepest curvature is λmax = {lam}, so GD is stable only for α < 2/λmax = {lim}."
         return [Beat("limit", text, {**facts, "rule": True})], True
@@ -488,11 +486,11 @@ def lesson_takeaway(outcomes: list[Outcome], rule_stated: bool, land: Landscape,
         lowest = min(outcomes, key=lambda o: o.last_loss)
         if len(outcomes) > 1:
             said.append(f"Only α changed: the lowest final loss here is {rate(lowest.lr)}'s, "
-                        f"{figures(lowest.last_loss)}.")
+                        f"{sci(lowest.last_loss)}.")
         else:
             said.append(f"At {rate(lowest.lr)}, {loss_change(lowest)} by step {lowest.stop}.")
     if rule_stated:
         limit = stability_limit(land, start)[2]
         digits = limit_digits(limit, [o.lr for o in outcomes])
-        said.append(f"For GD near this minimum, keep α below 2/λmax = {figures(limit, digits)}.")
+        said.append(f"For GD near this minimum, keep α below 2/λmax = {sci(limit, digits)}.")
     return " ".join(said)

@@ -22,8 +22,8 @@ from gdanim.engine import Trajectory, simulate
 from gdanim.landscapes import Landscape
 from gdanim.lessons import checks
 from gdanim.lessons.plan import Beat, Lesson
-from gdanim.wording import (GRAD_NORM, capitalized, count, figures, fits, landscape_name, listing,
-                            number_word, optimizer_name, rate, times)
+from gdanim.wording import (GRAD_NORM, capitalized, count, fits, landscape_name, listing,
+                            number_word, optimizer_name, rate, sci, times)
 
 RACERS = ("gd", "momentum", "nesterov")
 RAVINE_RATIO = 3.0  # a valley whose walls curve at least this many times more across is "a ravine"
@@ -243,7 +243,7 @@ def intro_beat(land: Landscape, ravine: Ravine | None) -> Beat:
         return Beat("intro", f"The {landscape_name(land)} landscape, seen from above.{mark}", {"minima": len(marked)})
     kind = "A ravine" if ravine.ratio >= RAVINE_RATIO else "A shallow valley"
     across, along = AXES[ravine.across], AXES[ravine.along]
-    caption = (f"{kind}: its walls curve {figures(ravine.ratio)} times as sharply across ({across}) as "
+    caption = (f"{kind}: its walls curve {sci(ravine.ratio)} times as sharply across ({across}) as "
                f"along the floor, the {along}-axis.{mark}")
     return Beat("intro", caption, {"ravine": ravine, "ratio": ravine.ratio, "minima": len(marked)})
 
@@ -297,7 +297,7 @@ def path_part(r: Racer) -> tuple[str, dict]:
     start, end = r.traj.landscape.value(r.path[0]), r.traj.landscape.value(r.path[w])
     turns = turn_backs(r.path[: w + 1])
     turned = f"turns back {times(turns)}" if turns else "never turns back"
-    return (f"In {count(w, 'step')} its path {turned}, and the loss goes from {figures(start)} to {figures(end)}.",
+    return (f"In {count(w, 'step')} its path {turned}, and the loss goes from {sci(start)} to {sci(end)}.",
             {"turns": turns, "loss": (float(start), float(end))})
 
 
@@ -307,10 +307,10 @@ def gd_floor_part(r: Racer, ravine: Ravine) -> tuple[str, dict]:
     crossings, swing = sign_changes(across), overshoot(across)
     lo, hi = r.traj.landscape.domain[ravine.across]
     zigzag = crossings >= 2 and swing >= VISIBLE * (hi - lo)
-    moved = f"while {AXES[ravine.along]} goes from {figures(along[0])} to {figures(along[-1])}"
+    moved = f"while {AXES[ravine.along]} goes from {sci(along[0])} to {sci(along[-1])}"
     if crossings:
         text = (f"{'It zig-zags: in' if zigzag else 'In'} {count(w, 'step')} it crosses the floor "
-                f"{times(crossings)}, up to {figures(swing)} past it, {moved}.")
+                f"{times(crossings)}, up to {sci(swing)} past it, {moved}.")
     else:
         text = f"In {count(w, 'step')} it never crosses the floor, {moved}."
     return text, {"crossings": crossings, "overshoot": swing, "zigzag": zigzag,
@@ -356,13 +356,13 @@ def nesterov_parts(r: Racer, ravine: Ravine | None, mom: Racer) -> list[tuple[st
                  f"floor.", facts)]
     if mine == 0:
         return [(f"and takes the slope there, so it brakes sooner: in {count(w, 'step')} it never crosses the floor; "
-                 f"{mom.title} swung {figures(theirs)} past it.", facts)]
+                 f"{mom.title} swung {sci(theirs)} past it.", facts)]
     if theirs == 0:
-        return [(f"and takes the slope there: in {count(w, 'step')} it swings up to {figures(mine)} past the floor; "
+        return [(f"and takes the slope there: in {count(w, 'step')} it swings up to {sci(mine)} past the floor; "
                  f"{mom.title} never crossed it.", facts)]
     brakes = ", so it brakes sooner" if mine < theirs else ""
-    return [(f"and takes the slope there{brakes}: in {count(w, 'step')} it swings up to {figures(mine)} "
-             f"past the floor, {mom.title} {figures(theirs)}.", facts)]
+    return [(f"and takes the slope there{brakes}: in {count(w, 'step')} it swings up to {sci(mine)} "
+             f"past the floor, {mom.title} {sci(theirs)}.", facts)]
 
 
 def end_parts(r: Racer, p: Params) -> list[tuple[str, dict]]:
@@ -417,7 +417,7 @@ def results_beat(racers: dict[str, Racer], p: Params) -> Beat:
     elif all(r.reason == "max_steps" for r in rs):
         norms = {r.name: float(np.linalg.norm(r.traj.gradients[0, r.stop])) for r in rs}
         text = (f"None reaches {GRAD_NORM} < {p.tol_grad:g} in {count(p.steps, 'step')}: {GRAD_NORM} ends at "
-                + listing([f"{figures(norms[r.name])} for {r.title}" for r in rs]) + ".")
+                + listing([f"{sci(norms[r.name])} for {r.title}" for r in rs]) + ".")
         facts["norms"] = norms
     else:
         text = f"Steps until {GRAD_NORM} < {p.tol_grad:g}: " + listing([outcome(r, p.steps) for r in rs]) + "."

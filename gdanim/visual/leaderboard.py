@@ -16,13 +16,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, Rectangle, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.engine import Trajectory
-from gdanim.lessons.optimizer_race import (  # noqa: F401  (re-exported: the board's ranking rule)
-    NOT_YET,
-    diverge_steps,
-    finish_steps,
-    rank,
-    standings,
-)
+from gdanim.lessons.optimizer_race import NOT_YET, diverge_steps, finish_steps, standings
 from gdanim.visual.theme import THEME, Theme
 
 GLYPHS = string.digits + string.ascii_letters + ".,:;-+=/()[]%*<>"  # labels add their own (α, ...)

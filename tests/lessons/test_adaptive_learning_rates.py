@@ -15,6 +15,8 @@ from gdanim.lessons.adaptive_learning_rates import Params, plan
 from gdanim.optimizers import OPTIMIZERS
 from gdanim.wording import sci, wrap_caption
 
+from caption_reading import NUMBER_WORDS as WORDS
+
 LESSON = {"adagrad": 0.1, "rmsprop": 0.01, "adam": 0.1, "adamw": 0.1}  # the rates the Params help promises
 TORCH = {"adagrad": 0.01, "rmsprop": 0.01, "adam": 0.001}
 
@@ -42,7 +44,6 @@ GRID = [
     {"start": (0.0, 0.0), "steps": 20},  # at the minimum: the gradient is 0, nothing moves
     {"landscape": "rastrigin", "optimizers": ["adam", "sgd"], "steps": 80, "first_steps": 100},
 ]
-WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 TITLES = {name: spec.title for name, spec in OPTIMIZERS.items()}
 
 

@@ -12,6 +12,8 @@ from gdanim.engine import simulate
 from gdanim.landscapes import get_landscape
 from gdanim.lessons.batch_vs_stochastic import Params, plan
 
+from caption_reading import NUM as NUM_PRINTED, count_of as whole, number_of as value
+
 GRID = [
     {},
     {"mini_batch": 1},
@@ -46,25 +48,9 @@ GRID = [
     {"steps": 400, "noise_window": 50, "mini_batch": 16},
     {"n_samples": 1000, "steps": 300, "mini_batch": 999, "noise_window": 100},
 ]
-WORDS = {w: i for i, w in enumerate(["no", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                                     "nine", "ten"])}
 TITLES = {"gd": "GD", "sgd": "SGD", "momentum": "momentum", "nesterov": "Nesterov", "adam": "Adam",
           "rmsprop": "RMSprop", "adagrad": "AdaGrad", "adamw": "AdamW"}
-SUPER = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
-NUM = r"(−?\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?)"
-
-
-def whole(text: str) -> int:
-    return WORDS[text.lower()] if text.lower() in WORDS else int(text)
-
-
-def value(text: str) -> float:
-    """'1.1×10⁻⁴' -> 0.00011, '−2' -> -2."""
-    text = text.replace("−", "-")
-    if "×10" in text:
-        mantissa, exponent = text.split("×10")
-        return float(mantissa) * 10.0 ** int(exponent.translate(SUPER))
-    return float(text)
+NUM = f"({NUM_PRINTED})"
 
 
 def quoted(text: str, exact: float) -> bool:

@@ -21,20 +21,9 @@ from gdanim.lessons.convergence_criteria import Params, plan
 from gdanim.optimizers import OPTIMIZERS
 from gdanim.wording import GRAD_NORM
 
-SUPER = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
-NUM = r"−?\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?"
-WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-         "ten": 10}
+from caption_reading import NUM, count_of as whole, number_of as parse
+
 GD_LIKE = ("gd", "sgd")  # steps of -α∇L: a small step changes the loss by about α‖∇L‖²
-
-
-def parse(text: str) -> float:
-    """'2.5×10⁻³' -> 0.0025, '−1.1×10¹²' -> -1.1e12, '43.7' -> 43.7."""
-    text = text.replace("−", "-")
-    if "×10" in text:
-        mantissa, exponent = text.split("×10")
-        return float(mantissa) * 10.0 ** int(exponent.translate(SUPER))
-    return float(text)
 
 
 def figures_of(text: str) -> int:
@@ -42,10 +31,6 @@ def figures_of(text: str) -> int:
     mantissa = text.replace("−", "").split("×10")[0]
     digits = mantissa.replace(".", "").lstrip("0")
     return max(len(digits.rstrip("0")) if "." not in mantissa else len(digits), 1)
-
-
-def whole(word: str) -> int:
-    return WORDS[word.lower()] if word.lower() in WORDS else int(word)
 
 
 class Claims:

@@ -11,6 +11,8 @@ from gdanim.landscapes import get_landscape
 from gdanim.lessons.gradient_descent_3d import Params, plan
 from gdanim.wording import sci
 
+from caption_reading import count_of as number
+
 GRID = [
     {},
     {"landscape": "bowl"},
@@ -34,14 +36,6 @@ GRID = [
     {"tol_grad": 0.0, "steps": 80},
     {"landscape": "six_hump_camel", "lr": 0.05, "start": (1.5, 0.8)},
 ]
-WORDS = {w: i for i, w in enumerate(["no", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                                     "nine", "ten"])}
-
-
-def number(text: str) -> int:
-    return WORDS[text.lower()] if text.lower() in WORDS else int(text)
-
-
 def reference(p: Params):
     """The run, simulated here from the params alone (not through the plan module)."""
     land = get_landscape(p.landscape)

@@ -15,7 +15,7 @@ from gdanim.engine import simulate
 from gdanim.landscapes import get_landscape
 from gdanim.lessons.landscape_tour import GENERIC_RUN, RUN_DEFAULTS, Params, plan
 from gdanim.optimizers import OPTIMIZERS
-from gdanim.wording import GRAD_NORM, coordinates, figures, number_word, rate, wrap_caption
+from gdanim.wording import GRAD_NORM, number_word, point, rate, sci, wrap_caption
 
 
 class Words:
@@ -219,7 +219,7 @@ def check_steps(c: Claims, text: str, values, what: str):
 
 
 def loss_words(values) -> list[str]:
-    return list(dict.fromkeys(figures(v) for v in sorted(values)))
+    return list(dict.fromkeys(sci(v) for v in sorted(values)))
 
 
 def check_losses(c: Claims, text: str, values, what: str):
@@ -256,7 +256,7 @@ def fact_numbers(value) -> set[str]:
     elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         v = float(value)
         if np.isfinite(v):
-            out |= {figures(v), figures(v, 3), rate(v).split(" = ")[1]}
+            out |= {sci(v), sci(v, 3), rate(v).split(" = ")[1]}
             if v == int(v):
                 out.add(str(int(v)))
     return out
@@ -274,12 +274,12 @@ def check_numbers_from_facts(c: Claims, beat, extra=()):
 def check_terrain(c: Claims, land, s, starts, text: str):
     c.ok(text.startswith(land.title + ":"), text)
     n = len(starts)
-    c.ok((f"GD from {WORDS[n]} starts," in text) if n > 1 else (f"GD from {coordinates(starts[0])}," in text), text)
+    c.ok((f"GD from {WORDS[n]} starts," in text) if n > 1 else (f"GD from {point(starts[0], 2)}," in text), text)
     c.ok(f"{rate(s['lr'])}," in text, text)
     c.ok(f"up to {s['steps']} step{'s' if s['steps'] > 1 else ''}." in text, text)
     m = re.search(r"minimum,? (\(.*?\))", text)
     if m:
-        c.ok(len(land.minima) >= 1 and m.group(1) == coordinates(land.minima[0]), text)
+        c.ok(len(land.minima) >= 1 and m.group(1) == point(land.minima[0], 2), text)
     if land.name == "bowl":
         c.ok("one minimum" in text and len(land.minima) == 1, text)
         c.ok(np.isclose(land.value([1.0, 0.0]), land.value([0.6, 0.8])), "same slope every way round")
@@ -289,7 +289,7 @@ def check_terrain(c: Claims, land, s, starts, text: str):
         ratio = g[1, 1] / g[0, 0]
         across = "y" if ratio > 1 else "x"
         c.ok(m.group(2) == across and m.group(3) != across, text)
-        c.ok(m.group(1) == figures(max(ratio, 1 / ratio)), (text, ratio))
+        c.ok(m.group(1) == sci(max(ratio, 1 / ratio)), (text, ratio))
     if "curving along y = x²" in text:
         xs = np.linspace(-1.5, 1.5, 7)
         floor = land.value(np.column_stack([xs, xs**2]))
@@ -311,7 +311,7 @@ def check_terrain(c: Claims, land, s, starts, text: str):
     if m:
         xs, ys = (np.linspace(lo, hi, 301) for lo, hi in land.domain)
         grid = np.stack(np.meshgrid(xs, ys), axis=-1)
-        c.ok(figures(float(land.value(land.minima[0])), 3) == m.group(1), text)
+        c.ok(sci(float(land.value(land.minima[0])), 3) == m.group(1), text)
         c.ok(land.value(grid).min() >= land.value(land.minima[0]) - 1e-6, "no lower point on the plot")
 
 
@@ -327,14 +327,14 @@ def check_outcome(c: Claims, land, traj, outs, text: str, p: Params):
         if m:
             group = by.get("minimum", [])
             c.ok(k == len(group) and len(land.minima) == 1, (clause, len(group)))
-            c.ok(m.group(2) == coordinates(land.minima[0]), clause)
+            c.ok(m.group(2) == point(land.minima[0], 2), clause)
             c.ok(span(m.group(3)) == span_of([o["step"] for o in group]), (clause, [o["step"] for o in group]))
             covered |= {o["run"] for o in group}
         m = re.search(r"(reaches a minimum|reach the same minimum), (\(.*?\)), in (.+? steps?)", clause)
         if m:
             group = by.get("minimum", [])
             c.ok(k == len(group) and len({o["minimum"] for o in group}) == 1, clause)
-            c.ok(m.group(2) == coordinates(land.minima[group[0]["minimum"]]), clause)
+            c.ok(m.group(2) == point(land.minima[group[0]["minimum"]], 2), clause)
             c.ok(span(m.group(3)) == span_of([o["step"] for o in group]), clause)
             covered |= {o["run"] for o in group}
         m = re.search(r"reach (\w+) different minima in (.+? steps?): the start decides which", clause)
@@ -360,7 +360,7 @@ def check_outcome(c: Claims, land, traj, outs, text: str, p: Params):
                 c.ok((ring(land, o["point"]) > 0).all(), ("a true local minimum", clause))
                 c.ok(traj.stop_reason[o["run"]] == "converged_grad", clause)
             if m.group(3):
-                c.ok(m.group(3) == figures(land.min_value, 3), clause)
+                c.ok(m.group(3) == sci(land.min_value, 3), clause)
                 c.ok(all(o["loss"] > land.min_value + 1e-6 for o in group), clause)
             if "nearest" in m.group(1):
                 for o in group:
@@ -371,14 +371,14 @@ def check_outcome(c: Claims, land, traj, outs, text: str, p: Params):
         if m:
             group = by.get("saddle" if "saddle" in m.group(1) else "peak", [])
             c.ok(k == len(group) and all(traj.stop_reason[o["run"]] == "converged_grad" for o in group), clause)
-            c.ok(m.group(2) == " and ".join(dict.fromkeys(coordinates(o["point"]) for o in group)), clause)
+            c.ok(m.group(2) == " and ".join(dict.fromkeys(point(o["point"], 2) for o in group)), clause)
             covered |= {o["run"] for o in group}
         m = re.search(r"\bis at (\(.*?\)), loss (\S+), after (\d+) steps?(, short of)?", clause)
         if m:
             group = by.get("unfinished", [])
             c.ok(k == len(group) == 1, clause)
             o = group[0]
-            c.ok(m.group(1) == coordinates(o["point"]) and m.group(2) == figures(o["loss"]), clause)
+            c.ok(m.group(1) == point(o["point"], 2) and m.group(2) == sci(o["loss"]), clause)
             c.ok(int(m.group(3)) == o["step"] == traj.steps, clause)
             c.ok(bool(m.group(4)) == (len(land.minima) > 0), clause)
             covered.add(o["run"])
@@ -491,10 +491,10 @@ def check_lessons(c: Claims, land, traj, outs, clause, k, p) -> set:
         only = re.search(r"but the next (\d+) steps reach only (\(.*?\)), short of (\(.*?\))", clause)
         if reach:
             c.ok(o["how"] == "minimum" and int(reach.group(1)) == o["step"] - f, clause)
-            c.ok(reach.group(2) == coordinates(land.minima[0]), clause)
+            c.ok(reach.group(2) == point(land.minima[0], 2), clause)
         else:
             c.ok(only and o["how"] == "unfinished" and int(only.group(1)) == o["last"] - f, clause)
-            c.ok(only.group(2) == coordinates(o["point"]) and only.group(3) == coordinates(land.minima[0]), clause)
+            c.ok(only.group(2) == point(o["point"], 2) and only.group(3) == point(land.minima[0], 2), clause)
         covered.add(0)
     m = re.search(rf"crawls? near the saddle point[:,] {GRAD_NORM} < (\S+) for (.+?)(?: of (\d+) steps| each|,|$)",
                   clause)
@@ -609,9 +609,9 @@ def test_every_claim_holds(values):
         want = []
         if s["view"] == "contour":
             if len(land.minima) >= 2:
-                want += [coordinates(land.minima[j]) for j in sorted({o["minimum"] for o in outs
+                want += [point(land.minima[j], 2) for j in sorted({o["minimum"] for o in outs
                                                                          if o["how"] == "minimum"})]
-            want += [f"L = {figures(o['loss'])}" for o in outs if o["how"] == "dip"]
+            want += [f"L = {sci(o['loss'])}" for o in outs if o["how"] == "dip"]
         c.ok([t for group in labels for _, t in group] == want, (labels, want))
         results.append((land, traj, outs))
     check_takeaway(c, lesson, p.stops, results)

@@ -11,7 +11,9 @@ import pytest
 from gdanim.engine import simulate
 from gdanim.landscapes import get_landscape
 from gdanim.lessons.learning_rate_effects import Params, curvatures, default_rates, plan, stability_limit
-from gdanim.wording import figures, rate
+from gdanim.wording import rate, sci
+
+from caption_reading import count_of as number
 
 GRID = [
     {},
@@ -43,14 +45,8 @@ GRID = [
     {"landscape": "bowl", "start": (0.001, 0.001)},  # already converged at the start
     {"landscape": "saddle", "lrs": [0.6]},  # one rate, escaping with a falling loss
 ]
-WORDS = {w: i for i, w in enumerate(["no", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                                     "nine", "ten"])}
 CLAIMS = {}  # claims checked per parameter set (for the report)
 NUMBER = r"−?\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+|e[-+]\d+)?"
-
-
-def number(text: str) -> int:
-    return WORDS[text.lower()] if text.lower() in WORDS else int(text)
 
 
 def rate_text(lr) -> str:
@@ -59,7 +55,7 @@ def rate_text(lr) -> str:
 
 def quoted(value: float, text: str) -> bool:
     """Whether ``text`` is ``value`` to some number of significant figures (2 to 6)."""
-    return any(figures(value, d) == text for d in range(2, 7))
+    return any(sci(value, d) == text for d in range(2, 7))
 
 
 def hessian_top(land, at, scale=1e-4) -> float:
@@ -179,7 +175,7 @@ def test_every_claim_holds_for_the_runs(values):
         assert all((ref.lrs[i] > float(lim)) == (ref.lrs[i] > ref.limit) for i in off); claims += 1
         assert rule == (not above_ok and not below_bad); claims += 1
         if len(ref.land.minima) > 1:
-            assert f"({figures(ref.minimum[0], 3)}" in limit_text.replace(" ", ""); claims += 1
+            assert f"({sci(ref.minimum[0], 3)}" in limit_text.replace(" ", ""); claims += 1
         if not rule:
             m = re.search(r"Yet (α = \S+), (above|below) that, (.*?)\.", limit_text)
             i = [rate_text(v) for v in ref.lrs].index(m.group(1))
@@ -435,7 +431,7 @@ def test_leaves_the_plot_at_the_first_step_outside():
     traj = simulate("valley", "gd", (2.0, 1.0), 100, lr=0.11, tol_grad=1e-2)
     assert abs(traj.positions[0, 2, 1]) <= 1.5 < abs(traj.positions[0, 3, 1])
     assert "leaves the plot at step 3 and diverges at step 76" in run_text(lesson, 3)
-    assert f"to {figures(traj.losses[0, 76])}" in run_text(lesson, 3)
+    assert f"to {sci(traj.losses[0, 76])}" in run_text(lesson, 3)
 
 
 def test_small_budgets_and_three_figure_losses_read_right():
@@ -462,7 +458,7 @@ def test_one_rate_and_a_start_at_the_minimum():
     ({"lrs": [0.0]}, "lrs\\[0\\] must be in"),
     ({"lrs": [float("nan")]}, "must be a finite number"),
     ({"lrs": [0.01] * 6}, "1 to 5"),
-    ({"lrs": [0.01, 0.01]}, "must not repeat"),
+    ({"lrs": [0.01, 0.01]}, "repeats a learning rate"),
     ({"lrs": []}, "1 to 5"),
     ({"stability_fractions": []}, "1 to 5"),
     ({"start": (9.0, 0.0)}, "outside the valley plot"),

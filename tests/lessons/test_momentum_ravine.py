@@ -11,7 +11,9 @@ from gdanim.engine import simulate
 from gdanim.landscapes import get_landscape
 from gdanim.lessons.momentum_ravine import Params, plan
 from gdanim.optimizers import OPTIMIZERS
-from gdanim.wording import GRAD_NORM, figures
+from gdanim.wording import GRAD_NORM, sci
+
+from caption_reading import NUMBER_WORDS, count_of as number
 
 OLD_DEFAULTS = {"landscape_params": {"k": 20.0}, "gd_lr": 0.0425, "momentum_lr": 0.015, "nesterov_lr": 0.015,
                 "beta": 0.75}
@@ -49,14 +51,8 @@ GRID = [
     {"landscape": "six_hump_camel", "start": (-1.0, -0.6), "gd_lr": 0.02, "momentum_lr": 0.02,
      "nesterov_lr": 0.02, "beta": 0.8, "steps": 400},
 ]
-WORDS = {w: i for i, w in enumerate(["no", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                                     "nine", "ten"])}
 NAMES = ("gd", "momentum", "nesterov")
 TITLES = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov"}
-
-
-def number(text: str) -> int:
-    return WORDS[text.lower()] if text.lower() in WORDS else int(text)
 
 
 def how_often(text: str) -> int:
@@ -124,7 +120,7 @@ def turns(path) -> int:
 
 
 def steps_words(n: int) -> str:
-    return str(n) if n > 10 else list(WORDS)[n]
+    return str(n) if n > 10 else NUMBER_WORDS[n]
 
 
 class Run:
@@ -209,7 +205,7 @@ def check_intro(beat, land, ravine) -> int:
         return claims
     m = re.search(r"curve (\S+) times as sharply across \(([xy])\) as along the floor, the ([xy])-axis", beat.caption)
     assert m, beat.caption
-    assert m.group(1) == figures(ravine[1]) and beat.facts["ratio"] == ravine[1]; claims += 1
+    assert m.group(1) == sci(ravine[1]) and beat.facts["ratio"] == ravine[1]; claims += 1
     assert m.group(2) == "xy"[ravine[0]] and m.group(3) == "xy"[1 - ravine[0]]; claims += 1
     assert beat.caption.startswith("A ravine" if ravine[1] >= 3 else "A shallow valley"); claims += 1
     return claims
@@ -260,8 +256,8 @@ def check_path(text, facts, run, land) -> int:
     n = turns(run.path[: w + 1])
     assert number(m.group(1)) == w; claims += 1
     assert (0 if m.group(2) == "never turns back" else how_often(m.group(3))) == n == facts["turns"]; claims += 1
-    assert m.group(4) == figures(land.value(run.path[0])); claims += 1
-    assert m.group(5) == figures(land.value(run.path[w])); claims += 1
+    assert m.group(4) == sci(land.value(run.path[0])); claims += 1
+    assert m.group(5) == sci(land.value(run.path[w])); claims += 1
     return claims
 
 
@@ -276,10 +272,10 @@ def check_floor(text, facts, run, ravine, land) -> int:
     assert number(m.group(2)) == w; claims += 1
     assert (how_often(m.group(3)) if m.group(3) else 0) == n == facts["crossings"]; claims += 1
     if n:
-        assert m.group(4) == figures(s) and np.isclose(facts["overshoot"], s); claims += 1
+        assert m.group(4) == sci(s) and np.isclose(facts["overshoot"], s); claims += 1
     assert (m.group(1) == "It zig-zags: in") == (n >= 2 and s >= 0.05 * (hi - lo)); claims += 1
     assert m.group(5) == "xy"[1 - ravine[0]]; claims += 1
-    assert m.group(6) == figures(along[0]) and m.group(7) == figures(along[-1]); claims += 1
+    assert m.group(6) == sci(along[0]) and m.group(7) == sci(along[-1]); claims += 1
     return claims
 
 
@@ -331,11 +327,11 @@ def check_nesterov(text, facts, run, mom, ravine, land) -> int:
     if mine == 0:
         assert "it never crosses the floor" in text or "neither it nor momentum crosses the floor" in text; claims += 1
     else:
-        assert m and m.group(1) == figures(mine); claims += 1
+        assert m and m.group(1) == sci(mine); claims += 1
     if theirs == 0:
         assert "momentum never crossed it" in text or "neither it nor momentum" in text; claims += 1
     else:
-        assert f"momentum {figures(theirs)}" in text or f"momentum swung {figures(theirs)} past it" in text; claims += 1
+        assert f"momentum {sci(theirs)}" in text or f"momentum swung {sci(theirs)} past it" in text; claims += 1
     assert np.isclose(facts["overshoot"], mine) and np.isclose(facts["momentum_overshoot"], theirs); claims += 1
     return claims
 
@@ -384,7 +380,7 @@ def check_race(lesson, p, runs) -> int:
     elif all(r.reason == "max_steps" for r in runs.values()):
         for name, r in runs.items():
             norm = np.linalg.norm(r.traj.gradients[0, p.steps])
-            assert f"{figures(norm)} for {TITLES[name]}" in text and norm >= p.tol_grad; claims += 1
+            assert f"{sci(norm)} for {TITLES[name]}" in text and norm >= p.tol_grad; claims += 1
     else:
         for name, r in runs.items():
             said = {"converged_grad": f"{TITLES[name]} {r.stop}",
@@ -465,7 +461,7 @@ def test_old_defaults_no_longer_say_x_barely_moves():
     lesson = plan(Params(**OLD_DEFAULTS))
     (steps,) = lesson.beats_of("gd_steps")
     x = lesson.runs["gd"].traj.positions[0, 12, 0]
-    assert figures(x) == "−0.76" and "while x goes from −2.2 to −0.76." in steps.caption
+    assert sci(x) == "−0.76" and "while x goes from −2.2 to −0.76." in steps.caption
     assert "barely" not in steps.caption
 
 

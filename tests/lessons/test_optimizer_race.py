@@ -18,10 +18,11 @@ from gdanim.lessons.optimizer_race import TUNED, Params, plan
 from gdanim.optimizers import OPTIMIZERS
 from gdanim.wording import fits, point, rate, sci
 
+from caption_reading import NUMBER_WORDS as WORDS
+
 TITLES = {name: spec.title for name, spec in OPTIMIZERS.items()}
 BY_TITLE = {title: name for name, title in TITLES.items()}
 BY_LOWER = {title.lower(): name for name, title in TITLES.items()}  # 'Momentum' opens a sentence
-WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 STEPS = {"rosenbrock": 600, "himmelblau": 150, "rastrigin": 150}  # the documented budgets; others 300
 EIGHT = ["gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]
 
