@@ -5,10 +5,12 @@ Numpy only, so it is tested without manim; the manim layer turns these numbers i
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
+from gdanim.engine import Trajectory
 from gdanim.landscapes import Landscape
 
 
@@ -123,3 +125,20 @@ def shown_steps(traj) -> np.ndarray:
         if len(outside):
             last[run] = max(int(outside[0]) - 1, 0)
     return last
+
+
+def ball_positions(traj: Trajectory, momentum: float) -> np.ndarray:
+    """Nesterov's classical iterate φ (n, steps+1, 2), one carried-velocity jump behind the
+    engine's positions.
+
+    The engine (like torch) records the look-ahead points θ̃_k = φ_k − lr·β·v_k, where each
+    gradient is measured; so φ_k = θ̃_k + lr_k·β·v_k with the lr of the step about to be taken
+    (0 once a run has stopped, so φ = θ̃ there). No optimizer step is recomputed here.
+    """
+    lrs = traj.lrs[:, np.minimum(np.arange(traj.steps + 1), traj.steps - 1)]
+    return traj.positions + (lrs * momentum)[..., None] * traj.velocity
+
+
+def ball_trajectory(traj: Trajectory, momentum: float) -> Trajectory:
+    """The same trajectory with the balls at φ (what the Nesterov beat draws as its ball)."""
+    return dataclasses.replace(traj, positions=ball_positions(traj, momentum))

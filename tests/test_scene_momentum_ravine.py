@@ -8,7 +8,8 @@ import pytest
 
 manim = pytest.importorskip("manim")
 
-from gdanim.lessons.momentum_ravine import Params, ball_positions, plan  # noqa: E402
+from gdanim.display import ball_positions  # noqa: E402
+from gdanim.lessons.momentum_ravine import Params, plan  # noqa: E402
 from gdanim.optimizers import OPTIMIZERS  # noqa: E402
 from gdanim.render import dry_run_cues  # noqa: E402
 from gdanim.visual.arrows import step_vector  # noqa: E402

@@ -11,13 +11,12 @@ engine's stop steps and stop reasons. Numpy only.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from gdanim.config import param
-from gdanim.display import shown_steps
+from gdanim.display import ball_trajectory, shown_steps
 from gdanim.engine import Trajectory, simulate
 from gdanim.landscapes import Landscape
 from gdanim.lessons import checks
@@ -81,23 +80,6 @@ class Params:
 
 
 # --- the runs -------------------------------------------------------------------------------
-
-def ball_positions(traj: Trajectory, momentum: float) -> np.ndarray:
-    """Nesterov's classical iterate φ (n, steps+1, 2), one carried-velocity jump behind the
-    engine's positions.
-
-    The engine (like torch) records the look-ahead points θ̃_k = φ_k − lr·β·v_k, where each
-    gradient is measured; so φ_k = θ̃_k + lr_k·β·v_k with the lr of the step about to be taken
-    (0 once a run has stopped, so φ = θ̃ there). No optimizer step is recomputed here.
-    """
-    lrs = traj.lrs[:, np.minimum(np.arange(traj.steps + 1), traj.steps - 1)]
-    return traj.positions + (lrs * momentum)[..., None] * traj.velocity
-
-
-def ball_trajectory(traj: Trajectory, momentum: float) -> Trajectory:
-    """The same trajectory with the balls at φ (what the Nesterov beat draws as its ball)."""
-    return dataclasses.replace(traj, positions=ball_positions(traj, momentum))
-
 
 @dataclass(frozen=True, eq=False)
 class Racer:

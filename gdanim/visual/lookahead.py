@@ -3,8 +3,8 @@ gradient is measured, joined by a dashed jump to the ball that looks ahead from 
 
 In the notation of Nesterov's card (gdanim.optimizers): the ball is the classical iterate θ,
 the ghost sits at the look-ahead point θ̃ = θ − αβv where ∇L is taken. The engine (like torch)
-records the look-ahead points θ̃ themselves as its positions; ``ball_positions`` (numpy, in the
-lesson plan) recovers θ from the engine's arrays, and the dashed jump is the carried −αβv.
+records the look-ahead points θ̃ themselves as its positions; ``ball_positions`` (numpy, in
+gdanim.display) recovers θ from the engine's arrays, and the dashed jump is the carried −αβv.
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from __future__ import annotations
 import numpy as np
 from manim import Circle, ValueTracker, VGroup, VMobject
 
+from gdanim.display import ball_positions
 from gdanim.engine import Trajectory
-from gdanim.lessons.momentum_ravine import ball_positions, ball_trajectory
-
-__all__ = ["LookaheadGhost", "ball_positions", "ball_trajectory", "dash_segments"]
 
 
 def dash_segments(a: np.ndarray, b: np.ndarray, dashes: int, ratio: float = 0.55) -> np.ndarray:
