@@ -246,6 +246,7 @@ class OptimizerSpec:
     title: str
     color: str
     rule: tuple[str, ...]
+    step_idea: str = ""  # how one step uses the slope, as a caption ends "Each step ..."
     fixed: tuple[str, ...] = ()  # hyperparameters that this name pins (e.g. gd has no momentum)
     summary: str = ""
 
@@ -271,34 +272,41 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
         OptimizerSpec("gd", SGD_DEFAULTS, _sgd, "GD", OKABE_ITO["vermillion"],
                       (r"\theta \leftarrow \theta - \alpha \, \nabla L(\theta)",),
                       fixed=("momentum", "dampening", "nesterov"),
-                      summary="plain gradient descent: theta -= lr * grad"),
+                      step_idea="sees only the local slope", summary="plain gradient descent: theta -= lr * grad"),
         OptimizerSpec("sgd", SGD_DEFAULTS, _sgd, "SGD", OKABE_ITO["grey"],
                       (r"\theta \leftarrow \theta - \alpha \, {{g}}",),
+                      step_idea="sees only the local slope (a sampled one when stochastic)",
                       summary="torch.optim.SGD (stochastic with noise= or batch_size=)"),
         OptimizerSpec("momentum", {**SGD_DEFAULTS, "momentum": 0.9}, _sgd, "momentum", OKABE_ITO["sky_blue"],
                       (r"{{v}} \leftarrow \beta {{v}} + \nabla L(\theta)", r"\theta \leftarrow \theta - \alpha {{v}}"),
+                      step_idea="adds the slope to a velocity built from past slopes",
                       fixed=("nesterov",), summary="SGD with heavy-ball momentum 0.9"),
         OptimizerSpec("nesterov", {**SGD_DEFAULTS, "momentum": 0.9, "nesterov": True}, _sgd, "Nesterov",
                       OKABE_ITO["blue"], NESTEROV_RULE, fixed=("nesterov",),
+                      step_idea="adds the slope, taken one look-ahead on, to a velocity of past slopes",
                       summary="SGD with Nesterov momentum 0.9"),
         OptimizerSpec("adagrad", {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0,
                                   "initial_accumulator_value": 0.0, "eps": 1e-10}, _adagrad, "AdaGrad",
                       OKABE_ITO["yellow"],
                       (r"G \leftarrow G + {{g}}^2", r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{G} + \epsilon} \, {{g}}"),
+                      step_idea="divides the slope, per coordinate, by the root of all past squared slopes",
                       summary="torch.optim.Adagrad: per-coordinate steps shrink with summed g^2"),
         OptimizerSpec("rmsprop", {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0,
                                   "momentum": 0.0, "centered": False}, _rmsprop, "RMSprop",
                       OKABE_ITO["bluish_green"],
                       (r"E[g^2] \leftarrow \rho E[g^2] + (1-\rho) {{g}}^2",
                        r"\theta \leftarrow \theta - \frac{\alpha}{\sqrt{E[g^2]} + \epsilon} \, {{g}}"),
+                      step_idea="divides the slope, per coordinate, by a running size of recent slopes",
                       summary="torch.optim.RMSprop: steps scaled by a running RMS of g"),
         OptimizerSpec("adam", ADAM_DEFAULTS, _adam, "Adam", OKABE_ITO["orange"],
                       (r"m \leftarrow \beta_1 m + (1-\beta_1) {{g}}", r"v \leftarrow \beta_2 v + (1-\beta_2) {{g}}^2",
                        r"\theta \leftarrow \theta - \alpha \, \frac{\hat m}{\sqrt{\hat v} + \epsilon}"),
+                      step_idea="follows an average of past slopes, divided by their running size",
                       summary="torch.optim.Adam (amsgrad=True for AMSGrad)"),
         OptimizerSpec("adamw", {**ADAM_DEFAULTS, "weight_decay": 1e-2}, _adamw, "AdamW", OKABE_ITO["reddish_purple"],
                       (r"m \leftarrow \beta_1 m + (1-\beta_1) {{g}}", r"v \leftarrow \beta_2 v + (1-\beta_2) {{g}}^2",
                        r"\theta \leftarrow \theta - \alpha \left(\frac{\hat m}{\sqrt{\hat v} + \epsilon} + \lambda \theta\right)"),
+                      step_idea="follows an average of past slopes, divided by their running size, plus decay",
                       summary="torch.optim.AdamW: Adam with decoupled weight decay"),
     )
 }

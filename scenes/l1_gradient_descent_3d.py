@@ -46,7 +46,7 @@ class GradientDescent3D(LessonScene):
                 equation = EquationCard.for_optimizer(p.optimizer, title=run.label)
                 equation.to_corner(DL, buff=0.35).shift(1.1 * UP)
                 self.add_fixed_in_frame_mobjects(equation)
-                self.add_overlay(HUD(traj, 0, step, title=run.label))
+                self.add_overlay(HUD(traj, 0, step))  # the update-rule card above carries the label
                 self.add_tracers(TrajectoryTracer(surface, traj, 0, step, color=optimizer_color(p.optimizer)))
                 self.add(StepArrow(surface, traj, 0, step, vector=run.arrow, color=THEME.role_colors["gradient"]))
                 self.say(beat.caption)

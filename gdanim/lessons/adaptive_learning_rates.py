@@ -198,12 +198,23 @@ def rose_from_low(s: Story) -> bool:
     return bool(s.taken >= 2 and r[-1] > r.min() and fmt(r[-1]) != fmt(r.min()))
 
 
+def recent_window(steps: int) -> int:
+    """Steps over which the real step is quoted at its largest: the last tenth (at least one),
+    so an oscillating step is not quoted at the bottom of a swing."""
+    return max(1, steps // 10)
+
+
+def recent_step(s: Story) -> float:
+    """The largest real x step |Δx| over the run's last ``recent_window`` steps."""
+    return float(s.moves[-recent_window(s.taken):, 0].max())
+
+
 def contrast(s: Story) -> bool:
     """Whether the x rate grew while the real x step shrank (by the quoted figures)."""
     if s.taken < 2 or s.diverged_at is not None:
         return False
-    r, m = s.rates[:, 0], s.moves[:, 0]
-    return bool(r[-1] > r[0] and fmt(r[-1]) != fmt(r[0]) and m[-1] < m[0] and fmt(m[-1]) != fmt(m[0]))
+    r, m, recent = s.rates[:, 0], s.moves[:, 0], recent_step(s)
+    return bool(r[-1] > r[0] and fmt(r[-1]) != fmt(r[0]) and recent < m[0] and fmt(recent) != fmt(m[0]))
 
 
 def same_alpha(s: Story) -> bool:
@@ -284,30 +295,34 @@ def plan(p: Params) -> Lesson:
 
     ended = [s for s in stories if s.diverged_at is None and s.taken == p.steps]
     if ended:
-        moves = {s.name: float(s.moves[-1, 0]) for s in ended}
+        window = recent_window(p.steps)
+        moves = {s.name: recent_step(s) for s in ended}
         listed = ", ".join(f"{n} {fmt(v)}" for n, v in moves.items())
+        when = f"at step {p.steps}" if window == 1 else f"at most, over the last {window} steps"
         if p.steps == 1:  # a one-step history draws no line
             parts = [f"The real x step |Δx| at step 1: {listed}."]
         elif len(stories) == 1:
-            parts = [f"Thin line: the real x step |Δx|, {fmt(moves[names[0]])} at step {p.steps}."]
+            parts = [f"Thin line: the real x step |Δx|, {fmt(moves[names[0]])} {when}."]
         else:
-            parts = ["Thin lines: the real x step |Δx|.", f"At step {p.steps}: {listed}."]
-        beats += [Beat("steps", text, {"step": p.steps, "moves": moves}) for text in pack_captions(parts)]
+            parts = ["Thin lines: the real x step |Δx|.", f"{capitalized(when)}: {listed}."]
+        beats += [Beat("steps", text, {"step": p.steps, "window": window, "moves": moves})
+                  for text in pack_captions(parts)]
 
     for s in stories:
         if not contrast(s):
             continue
         t = trend(s)
         times = f" {sci(t['ratio'], 2)}×" if "ratio" in t and 2 <= t["ratio"] < 1e4 else ""
-        parts = [f"{capitalized(s.name)}'s x rate rose{times}, yet its x step shrank from "
-                 f"{fmt(s.moves[0, 0])} to {fmt(s.moves[-1, 0])}."]
+        window = recent_window(s.taken)
+        to = fmt(recent_step(s)) if window == 1 else f"at most {fmt(recent_step(s))} over the last {window} steps"
+        parts = [f"{capitalized(s.name)}'s x rate rose{times}, yet its x step shrank from {fmt(s.moves[0, 0])} to {to}."]
         if s.factor_holds:
             sym = STEP_FACTOR[s.optimizer]
             what = "m̂ (an average of g)" if sym == "m̂" else "the gradient g"
             parts.append(f"On x, a step is the rate times {what}, and {sym} shrank by more than the rate grew.")
         beats += [Beat("contrast", text, {"optimizer": s.optimizer, "factor": s.factor_holds,
                                           "rates": (float(s.rates[0, 0]), float(s.rates[-1, 0])),
-                                          "moves": (float(s.moves[0, 0]), float(s.moves[-1, 0]))})
+                                          "moves": (float(s.moves[0, 0]), recent_step(s))})
                   for text in pack_captions(parts)]
 
     labels = tuple(f"{s.name}, {rate(s.lr)}" for s in stories)

@@ -19,8 +19,8 @@ from gdanim.engine import Trajectory, simulate
 from gdanim.landscapes import Landscape
 from gdanim.lessons import checks
 from gdanim.lessons.plan import Beat, Lesson
-from gdanim.wording import (capitalized, count, fits, listing, optimizer_name, pack_captions, point,
-                            rate, sci, signed, times)
+from gdanim.wording import (capitalized, count, fits, listing, number_word, optimizer_name, pack_captions,
+                            point, rate, sci, signed)
 
 TITLE, SUBTITLE = "Batch or stochastic?", "how many samples should one gradient step look at?"
 MAX_SAMPLES = 1000  # one dot each on the data plot
@@ -320,12 +320,13 @@ def settle_beats(full: Method, sgd: Method, window: int, k: int) -> list[Beat]:
     over = window_phrase(window, k)
 
     def moves(m: Method) -> str:
-        """'rose six times, between a and b', or for a loss that never rose 'fell from a to b'."""
+        """'rose on six of those steps, between a and b' (not 'sixfold'), or for a loss that never
+        rose 'only fell over those steps, from a to b' (not over the whole run)."""
         lo, hi, ups = stats[m.key]
         if ups == 0:
             first, last = (loss_text(v) for v in m.traj.losses[0, [k - window, k]])
-            return f"stayed at {last}" if first == last else f"only fell, from {first} to {last}"
-        return f"rose {times(ups)}, between {loss_text(lo)} and {loss_text(hi)}"
+            return f"stayed at {last}" if first == last else f"only fell over those steps, from {first} to {last}"
+        return f"rose on {number_word(ups)} of those steps, between {loss_text(lo)} and {loss_text(hi)}"
 
     if unsettled:
         parts = [f"{sgd.name} does not settle: {over} its loss {moves(sgd)}.", f"Full batch's loss {moves(full)}."]

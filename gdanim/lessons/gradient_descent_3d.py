@@ -16,9 +16,9 @@ from gdanim.display import inside_domain, shown_steps
 from gdanim.engine import Trajectory, simulate
 from gdanim.lessons import checks
 from gdanim.lessons.plan import Beat, Lesson
-from gdanim.wording import GRAD_NORM, count, optimizer_name, pack_captions, rate, sci
+from gdanim.optimizers import OPTIMIZERS
+from gdanim.wording import GRAD_NORM, capitalized, count, optimizer_name, pack_captions, rate, sci, times
 
-MEMORYLESS = ("gd", "sgd")  # rules whose step depends on the current gradient alone (at their defaults)
 ZIGZAG_SHARE = 0.25  # "zig-zags" once a coordinate's step flips direction on this share of the steps
 STOP_PHRASES = {"converged_grad": "converged: {norm} fell below {tol:g}",
                 "converged_loss": "converged: the loss stopped changing",
@@ -109,15 +109,14 @@ def plan(p: Params) -> Lesson:
         axis = int(np.argmax(flips))
         turns, steps = int(flips[axis]), shown
         facts = {"from_step": 0, "to_step": shown, "axis": "xy"[axis], "flips": turns, "moves": steps}
-        sees = ("Each step sees only the local slope" if p.optimizer in MEMORYLESS else
-                f"Each step adds {name}'s memory of past slopes")
         if turns >= 2 and turns >= ZIGZAG_SHARE * (steps - 1):
-            text = f"{sees}, so it zig-zags: its {'xy'[axis]} step flips {turns} times in {steps} steps."
+            path = f"So it zig-zags: its {'xy'[axis]} step flips {times(turns)} in {steps} steps."
         elif turns == 0:
-            text = f"{sees}; in {steps} steps neither its x nor its y step flips direction."
+            path = f"In {steps} steps neither its x nor its y step flips direction."
         else:
-            text = f"{sees}; its {'xy'[axis]} step flips direction {turns} times in {steps} steps."
-        beats.append(Beat("descent", text, facts))
+            path = f"Its {'xy'[axis]} step flips direction {times(turns)} in {steps} steps."
+        sentences = [f"Each step {OPTIMIZERS[p.optimizer].step_idea}.", path]
+        beats += [Beat("descent", text, facts) for text in pack_captions(sentences)]
     facts = {"stop_step": stop, "stop_reason": reason, "shown": shown, "first_loss": float(traj.losses[0, 0]),
              "loss": float(traj.losses[0, stop]), "grad_norm": float(np.linalg.norm(traj.gradients[0, stop]))}
     beats += [Beat("result", text, facts) for text in pack_captions(result_sentences(traj, shown, p.tol_grad))]
@@ -125,13 +124,13 @@ def plan(p: Params) -> Lesson:
     title, subtitle = (("Gradient descent", "feel the slope, step downhill, repeat") if is_gd else
                        (f"Descent with {name}", f"feel the slope, step by {name}'s rule, repeat"))
     if reason == "diverged":
-        takeaway = (f"{'Gradient descent' if is_gd else name} repeats one move built from the slope. "
+        takeaway = (f"{'Gradient descent' if is_gd else capitalized(name)} repeats one move built from the slope. "
                     f"At {rate(p.lr)} the steps grew until the run diverged: the learning rate sets the scale.")
     elif is_gd:
         takeaway = ("Gradient descent repeats one move: a small step against the gradient. "
                     "The learning rate sets how small.")
     else:
-        takeaway = f"{name} repeats one move built from the slope by its rule. The learning rate α sets its scale."
+        takeaway = f"{capitalized(name)} repeats one move: each step {OPTIMIZERS[p.optimizer].step_idea}, scaled by α."
     arrow = "gradient" if is_gd else "move"
     return Lesson(title, subtitle, tuple(beats), takeaway,
                   runs=Run(traj, shown, slow, f"{name}, {rate(p.lr)}", arrow))

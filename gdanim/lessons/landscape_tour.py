@@ -404,7 +404,7 @@ def terrain_sentence(land: Landscape) -> Said:
     if name == "saddle":
         facts["saddle_point"] = (0.0, 0.0)
     if name == "bowl":
-        return Said(f"Bowl: one minimum, {point(mins[0], 2)}, and the same slope every way round.", facts)
+        return Said(f"Bowl: one minimum, {point(mins[0], 2)}, and the same curvature in every direction.", facts)
     if name == "valley":
         k = float(land.params["k"])
         facts["k"] = k
@@ -424,7 +424,7 @@ def terrain_sentence(land: Landscape) -> Said:
         return Said(f"Rastrigin: a grid of dips around the global minimum {point(mins[0], 2)}, "
                     f"at loss {sci(land.min_value, 3)}.", facts)
     if name == "saddle":
-        return Said("Saddle: no minimum. At (0, 0) the slope is zero: uphill along x, downhill along y.", facts)
+        return Said("Saddle: no minimum. At (0, 0) the slope is zero, yet it curves up along x and down along y.", facts)
     if len(mins) == 0:
         return Said(f"{title}: no minimum is marked on this landscape.", facts)
     if len(mins) == 1:
@@ -617,7 +617,7 @@ def place(e: RunEnd):
 
 
 def takeaway(visits: list[Visit]) -> str:
-    """What the tour showed: on which terrains GD reached a minimum from every start, some or none;
+    """What the tour showed: on which terrains GD reached a global minimum from every start, some or none;
     where the start decided the end."""
     every, some, none = [], [], []
     for v in visits:
@@ -629,11 +629,11 @@ def takeaway(visits: list[Visit]) -> str:
         title, v = visits[0].stop.land.title, visits[0]
         n = len(v.ends)
         if every:
-            text = (f"On {title}, GD reached a minimum from " +
+            text = (f"On {title}, GD reached a global minimum from " +
                     ("its start" if n == 1 else "both starts" if n == 2 else f"all {number_word(n)} starts") + ".")
         elif some:
             k = sum(e.how == "minimum" for e in v.ends)
-            text = f"On {title}, GD reached a minimum from {number_word(k)} of {number_word(n)} starts."
+            text = f"On {title}, GD reached a global minimum from {number_word(k)} of {number_word(n)} starts."
         else:
             text = f"On {title}, GD reached no minimum in {_span([v.stop.steps])}."
     else:
@@ -645,11 +645,11 @@ def takeaway(visits: list[Visit]) -> str:
         if none:
             parts.append(f"from none on {listing(none)}")
         if not none and not some:
-            text = f"GD reached a minimum from every start on all {number_word(len(visits))} terrains."
+            text = f"GD reached a global minimum from every start on all {number_word(len(visits))} terrains."
         elif not every and not some:
             text = f"GD reached no minimum on {listing(none)}."
         else:
-            text = "GD reached a minimum " + (", ".join(parts[:-1]) + ", and " if len(parts) > 1 else "") \
+            text = "GD reached a global minimum " + (", ".join(parts[:-1]) + ", and " if len(parts) > 1 else "") \
                 + parts[-1] + "."
     if decided:
         text += (" There, the start decided where it ended." if len(visits) == 1 else

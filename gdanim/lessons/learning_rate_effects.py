@@ -261,10 +261,10 @@ def run_sentences(o: Outcome, outcomes: list[Outcome], steps: int, tol_grad: flo
             then = f"Yet it converges: {GRAD_NORM} < {tol_grad:g} after {count(o.stop, 'step')}."
         else:
             then = f"After {count(steps, 'step')} {change}."
-        said = [f"{head} {where}.", then]
-        if o.overshoots:
-            said.append(f"It overshoots: {turn_phrase(o)}.")
-        return said
+        if o.overshoots:  # the bounces first, then where they led
+            return [f"{a} overshoots: {turn_phrase(o)}.",
+                    f"{'It is too large: it' if o.too_large else 'It'} {where}.", then]
+        return [f"{head} {where}.", then]
     if o.converged:
         if o.stop == 0:
             return [f"{a}: {GRAD_NORM} is below {tol_grad:g} at the start, so the run stops at once."]

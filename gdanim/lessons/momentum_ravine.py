@@ -246,9 +246,9 @@ def solo_beats(r: Racer, p: Params, ravine: Ravine | None, racers: dict[str, Rac
             facts = {"mostly": mostly}
         intro = Beat("gd_intro", first, base | facts)
     elif r.name == "momentum":
-        colours = " (blue)" if w >= 2 else ""
-        intro = Beat("momentum_intro", f"{capitalized(r.title)} carries β of its velocity v on{colours} and adds "
-                     f"the new slope{' (red)' if colours else ''}.", base | {"colours": bool(colours)})
+        arrows = ": two arrows, tip to tail" if w >= 2 else ""
+        intro = Beat("momentum_intro", f"{capitalized(r.title)} keeps β of its velocity v and adds the new "
+                     f"slope{arrows}.", base | {"arrows": bool(arrows)})
     else:
         dashed = " (dashed)" if w >= 2 else ""
         intro = Beat("nesterov_intro", f"{r.title} first coasts on its velocity{dashed} to a look-ahead point,",
@@ -344,7 +344,7 @@ def nesterov_parts(r: Racer, ravine: Ravine | None, mom: Racer) -> list[tuple[st
                  f"{mom.title} never crossed it.", facts)]
     brakes = ", so it brakes sooner" if mine < theirs else ""
     return [(f"and takes the slope there{brakes}: in {count(w, 'step')} it swings up to {sci(mine)} "
-             f"past the floor, {mom.title} {sci(theirs)}.", facts)]
+             f"past the floor, {mom.title} up to {sci(theirs)}.", facts)]
 
 
 def end_parts(r: Racer, p: Params) -> list[tuple[str, dict]]:

@@ -50,11 +50,12 @@ class Lesson:
 
 
 def title_cue(title: str, subtitle: str) -> str:
-    """The title card's cue: 'Title: subtitle' (no ':' after a question mark)."""
+    """The title card's cue: 'Title: subtitle', or after a question 'When to stop? Three ...'."""
     if not subtitle:
         return title
-    joiner = ": " if title[-1:].isalnum() else " "
-    return title + joiner + subtitle
+    if title[-1:].isalnum():
+        return f"{title}: {subtitle}"
+    return f"{title} {subtitle[:1].upper()}{subtitle[1:]}"
 
 
 def takeaway_cue(text: str) -> str:

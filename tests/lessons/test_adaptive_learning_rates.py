@@ -235,32 +235,38 @@ def test_every_claim_holds_for_the_runs(values):
     steps_text = " ".join(b.caption for b in beats if b.kind == "steps")
     ended = [i for i, t in enumerate(refs) if str(t.stop_reason[0]) != "diverged" and ns[i] == p.steps]
     assert bool(steps_text) == bool(ended); claims += 1
+    window = max(1, p.steps // 10)  # the real step is quoted at its largest over the last tenth
     for i in ended:
-        want = f3(moves[i][-1, 0])
+        want = f3(moves[i][-window:, 0].max())
         if len(names) > 1:
             assert f"{names[i]} {want}" in steps_text; claims += 1
         else:
             assert want in steps_text; claims += 1
     if steps_text:
-        assert f"at step {p.steps}" in steps_text.replace("At", "at"); claims += 1
+        when = f"at step {p.steps}" if window == 1 else f"at most, over the last {window} steps"
+        assert when in steps_text.replace("At", "at"); claims += 1
         assert ("Thin line" in steps_text) == (p.steps > 1); claims += 1
 
     # a rate that grew while its step shrank (said exactly for those runs): and why, by the
     # step's own identity
     for i, name in enumerate(p.optimizers):
         r, mv = rates[i][:, 0], moves[i][:, 0]
-        shown = (ns[i] >= 2 and str(refs[i].stop_reason[0]) != "diverged" and r[-1] > r[0] and mv[-1] < mv[0]
-                 and f3(r[-1]) != f3(r[0]) and f3(mv[-1]) != f3(mv[0]))
+        recent = mv[-max(1, ns[i] // 10):].max() if ns[i] else 0.0
+        shown = (ns[i] >= 2 and str(refs[i].stop_reason[0]) != "diverged" and r[-1] > r[0] and recent < mv[0]
+                 and f3(r[-1]) != f3(r[0]) and f3(recent) != f3(mv[0]))
         assert any(b.kind == "contrast" and b.facts["optimizer"] == name for b in beats) == shown; claims += 1
     for b in beats:
         if b.kind != "contrast":
             continue
         i = p.optimizers.index(b.facts["optimizer"])
         r, mv, n = rates[i][:, 0], moves[i][:, 0], ns[i]
-        m = re.search(r"x rate rose(?: (\S+)×)?, yet its x step shrank from (\S+) to (\S+)\.", b.caption)
+        m = re.search(r"x rate rose(?: (\S+)×)?, yet its x step shrank from (\S+) to (?:at most )?(\S+?)"
+                      r"(?: over the last (\d+) steps)?\.(?:\s|$)", b.caption)
         if m:
-            assert r[-1] > r[0] and mv[-1] < mv[0]; claims += 1
-            assert (m.group(2), m.group(3)) == (f3(mv[0]), f3(mv[-1])); claims += 1
+            window = max(1, n // 10)
+            assert int(m.group(4) or 1) == window; claims += 1
+            assert r[-1] > r[0] and mv[-window:].max() < mv[0]; claims += 1
+            assert (m.group(2), m.group(3)) == (f3(mv[0]), f3(mv[-window:].max())); claims += 1
         if "a step is the rate times" in b.caption:
             name = p.optimizers[i]
             factor = adam_mhat(refs[i], n) if name == "adam" else refs[i].gradients[0, :n, 0]
@@ -332,7 +338,8 @@ def test_adam_growing_rate_is_not_called_a_growing_step():
     t = simulate("valley", "adam", (2.0, 1.0), 200, lr=0.1, tol_grad=0.0)
     dx = np.abs(np.diff(t.positions[0, :, 0]))
     assert dx[-1] < 1e-4 * dx[0]  # the real step shrank ten-thousandfold
-    assert f"its x step shrank from {f3(dx[0])} to {f3(dx[-1])}" in text
+    # quoted at its largest over the last 20 steps, not at the bottom of a swing (1.53×10⁻⁶ at step 200)
+    assert f"its x step shrank from {f3(dx[0])} to at most {f3(dx[-20:].max())} over the last 20 steps" in text
 
 
 def test_adagrad_claims_rates_never_rise_not_that_steps_shrink():

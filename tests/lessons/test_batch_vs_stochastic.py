@@ -253,12 +253,12 @@ def test_every_claim_holds_for_the_run(values):
         for key, who in (("sgd", f"{single}'s loss |{single} does not settle: {phrase} its loss "),
                          ("full", "Full batch's loss ")):
             pattern = "(?:" + "|".join(re.escape(w) for w in who.split("|")) + r")"
-            m = re.search(pattern + rf"(rose (\w+)(?: times)?, between {NUM} and {NUM}|only fell, from {NUM} to "
-                                    rf"{NUM}|stayed at {NUM})", settle)
+            m = re.search(pattern + rf"(rose on (\w+) of those steps, between {NUM} and {NUM}|only fell over those "
+                                    rf"steps, from {NUM} to {NUM}|stayed at {NUM})", settle)
             assert m, (key, settle)
             tail = tails[key]
             if m.group(2):
-                times = {"once": 1, "twice": 2}.get(m.group(2)) or whole(m.group(2))
+                times = whole(m.group(2))
                 assert times == rises[key] > 0; claims += 1
                 assert quoted(m.group(3), tail.min()) and quoted(m.group(4), tail.max()); claims += 1
             elif m.group(5):

@@ -42,3 +42,4 @@ def test_rate_tables_only_name_the_racers():
     assert checks.rate_table({"adam": 0.1}, ["gd", "adam"]) == {"adam": 0.1}
     with pytest.raises(ValueError, match="not among the optimizers"):
         checks.rate_table({"rmsprop": 0.1}, ["gd", "adam"])
+

@@ -282,7 +282,7 @@ def check_terrain(c: Claims, land, s, starts, text: str):
         c.ok(len(land.minima) >= 1 and m.group(1) == point(land.minima[0], 2), text)
     if land.name == "bowl":
         c.ok("one minimum" in text and len(land.minima) == 1, text)
-        c.ok(np.isclose(land.value([1.0, 0.0]), land.value([0.6, 0.8])), "same slope every way round")
+        c.ok(np.isclose(land.value([1.0, 0.0]), land.value([0.6, 0.8])), "same curvature in every direction")
     m = re.search(r"(\S+) times steeper across \((\w)\) than along \((\w)\)", text)
     if m:
         g = land.gradient(np.array([[1.0, 0.0], [0.0, 1.0]]))
@@ -306,7 +306,7 @@ def check_terrain(c: Claims, land, s, starts, text: str):
     if land.name == "saddle":
         c.ok("no minimum" in text and len(land.minima) == 0, text)
         c.ok(np.allclose(land.gradient([0.0, 0.0]), 0.0), "slope zero at (0, 0)")
-        c.ok(land.value([0.5, 0.0]) > 0 > land.value([0.0, 0.5]), "uphill along x, downhill along y")
+        c.ok(land.value([0.5, 0.0]) > 0 > land.value([0.0, 0.5]), "curves up along x and down along y")
     m = re.search(r"global minim(?:um|a)[^,]*, at loss (−?\d+(?:\.\d+)?)", text)
     if m:
         xs, ys = (np.linspace(lo, hi, 301) for lo, hi in land.domain)
@@ -547,7 +547,7 @@ def check_takeaway(c: Claims, lesson, stops, results):
         (title, cat), = cats.items()
         outs = results[0][2]
         if cat == "every":
-            c.ok(text.startswith(f"On {title}, GD reached a minimum from "), text)
+            c.ok(text.startswith(f"On {title}, GD reached a global minimum from "), text)
         elif cat == "some":
             k = sum(o["how"] == "minimum" for o in outs)
             c.ok(f"from {WORDS[k]} of {WORDS[len(outs)]} starts" in text, text)
@@ -556,7 +556,7 @@ def check_takeaway(c: Claims, lesson, stops, results):
         c.ok(("There, the start decided" in text) == bool(decided), (text, decided))
     else:
         if set(cats.values()) == {"every"}:
-            c.ok(text.startswith(f"GD reached a minimum from every start on all {WORDS[len(stops)]} terrains."), text)
+            c.ok(text.startswith(f"GD reached a global minimum from every start on all {WORDS[len(stops)]} terrains."), text)
         if set(cats.values()) == {"none"}:
             m = re.match(r"GD reached no minimum on (.+?)\.", text)
             c.ok(m and set(re.split(r", | and ", m.group(1))) == set(cats), text)
@@ -564,7 +564,7 @@ def check_takeaway(c: Claims, lesson, stops, results):
                             ("none", "from none on ")):
             named = {t for t, v in cats.items() if v == cat}
             m = re.search(re.escape(phrase) + r"(.+?)(?:, from |, and from |\.)", text)
-            if m and not text.startswith("GD reached a minimum from every start on all"):
+            if m and not text.startswith("GD reached a global minimum from every start on all"):
                 c.ok(set(re.split(r", | and ", m.group(1))) == named, (text, cat, named))
             else:
                 c.ok(not named or len(set(cats.values())) == 1, (text, cat, named))
