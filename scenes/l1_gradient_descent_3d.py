@@ -6,7 +6,7 @@ this module only draws it.
 
 from __future__ import annotations
 
-from manim import DEGREES, DL, UP, UR, FadeIn, MathTex, linear
+from manim import DEGREES, DL, UP, UR, FadeIn, Indicate, MathTex, linear
 
 from gdanim.lessons.gradient_descent_3d import Params, plan
 from gdanim.visual import HUD, THEME, LessonScene, LossSurface, TrajectoryTracer, optimizer_color
@@ -37,28 +37,33 @@ class GradientDescent3D(LessonScene):
                 formula = MathTex(r"L(x, y) = " + land.latex, font_size=34, color=THEME.text)
                 self.add_fixed_in_frame_mobjects(formula.to_corner(UR, buff=0.4))
                 self.play(FadeIn(surface), FadeIn(formula), run_time=1.0)
-                self.say(beat.caption)
-                # The swing shows the shape in 3D; afterwards the camera holds still, so Cairo
-                # draws the surface once as a static background instead of re-sorting its faces.
-                if p.orbit_degrees:
-                    self.move_camera(theta=theta, run_time=p.orbit_seconds)
+                with self.beat(beat.caption) as clock:
+                    # The swing shows the shape in 3D while the caption is read; afterwards the camera
+                    # holds still, so Cairo draws the surface once instead of re-sorting its faces.
+                    if p.orbit_degrees:
+                        self.move_camera(theta=theta, run_time=max(p.orbit_seconds, clock.remaining))
             elif beat.kind == "arrow":
                 equation = EquationCard.for_optimizer(p.optimizer, title=run.label)
                 equation.to_corner(DL, buff=0.35).shift(1.1 * UP)
                 self.add_fixed_in_frame_mobjects(equation)
                 self.add_overlay(HUD(traj, 0, step))  # the update-rule card above carries the label
-                self.add_tracers(TrajectoryTracer(surface, traj, 0, step, color=optimizer_color(p.optimizer)))
-                self.add(StepArrow(surface, traj, 0, step, vector=run.arrow, color=THEME.role_colors["gradient"]))
-                self.say(beat.caption)
-                self.wait(1.5)
-                for k in range(1, run.slow + 1):
-                    self.play(step.animate.set_value(k), run_time=1.0, rate_func=linear)
-                    self.wait(0.3)
+                tracer = TrajectoryTracer(surface, traj, 0, step, color=optimizer_color(p.optimizer))
+                self.add_tracers(tracer)
+                arrow = StepArrow(surface, traj, 0, step, vector=run.arrow, color=THEME.role_colors["gradient"])
+                self.add(arrow)
+                with self.beat(beat.caption) as clock:
+                    # the arrow named first, then the slow steps it takes, spread over the reading time
+                    self.play(Indicate(arrow, scale_factor=1.4), run_time=1.0)
+                    for k in range(1, run.slow + 1):
+                        seconds = max(1.0, clock.remaining / (run.slow - k + 1))
+                        self.play(step.animate.set_value(k), run_time=seconds, rate_func=linear)
             elif beat.kind == "descent":
-                self.say(beat.caption)
-                self.play(step.animate.set_value(run.shown), run_time=(run.shown - run.slow) * p.seconds_per_step,
-                          rate_func=linear)
-            else:  # result
-                self.say(beat.caption)
-                self.wait(2.0)
+                with self.beat(beat.caption) as clock:
+                    start = step.get_value()
+                    if run.shown > start:
+                        self.play(step.animate.set_value(run.shown), rate_func=linear,
+                                  run_time=max((run.shown - start) * p.seconds_per_step, clock.remaining))
+            else:  # result: the ball where the run ended, pulsing while its numbers are read
+                with self.beat(beat.caption) as clock:
+                    self.play(Indicate(tracer.ball, scale_factor=1.8), run_time=max(clock.remaining, 1.0))
         self.show_takeaway(lesson.takeaway)

@@ -98,3 +98,45 @@ def test_gradient_descent_scene_with_altered_params_renders_a_video(tmp_path):
     assert all(a.end <= b.start + timedelta(milliseconds=1) for a, b in zip(cues, cues[1:]))
     assert cues[-1].end.total_seconds() == pytest.approx(seconds, abs=0.5)
     assert (tmp_path / "tiny" / "GradientDescent3D.vtt").read_text().startswith("WEBVTT")
+
+
+def beat_plays(cls, params, out_dir):
+    """A dry run's cues and every play as (start, end, the caption of the beat that played it)."""
+    from manim import tempconfig
+
+    from gdanim.render import QUALITIES, SKIP_EVERY_PLAY, draw_nothing
+
+    plays = []
+    settings = {**QUALITIES["low"], **SKIP_EVERY_PLAY, "media_dir": str(out_dir), "write_to_movie": False,
+                "verbosity": "ERROR", "progress_bar": "none", "disable_caching": True}
+    with tempconfig(settings):
+        scene = cls(params=params)
+        draw_nothing(scene)
+        play = scene.play
+
+        def recording_play(*args, **kwargs):
+            start, beat = scene.now, scene.open_beat
+            play(*args, **kwargs)
+            plays.append((start, scene.now, beat))
+
+        scene.play = recording_play
+        scene.render()
+    return scene.cues, plays
+
+
+@pytest.mark.parametrize("name", ["GradientDescent3D"])
+def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(name, tmp_path):
+    """Nothing of the next beat is drawn while a caption is up: every play inside a beat lies
+    within its cue (its caption's fade-out just after), and no other play overlaps a caption."""
+    from gdanim.visual.lesson import FADE, CardCue
+
+    cls = discover_scenes()[name]
+    cues, plays = beat_plays(cls, cls.Params(), tmp_path)
+    captions = [c for c in cues if not isinstance(c, CardCue)]
+    assert captions
+    for start, end, beat in plays:
+        if beat is not None:
+            (cue,) = [c for c in captions if c.text == beat and c.start <= start + 1e-9 <= c.end + 1e-9]
+            assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
+        else:
+            assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)

@@ -1,7 +1,7 @@
 """LessonScene: the base of every gdanim scene - theme, params, narration beats, overlays.
 
-A lesson reads like a lecture script: ``show_title`` -> setup -> ``say(...)`` + animation,
-beat after beat -> ``show_takeaway``. Each caption's start and end time is recorded as a
+A lesson reads like a lecture script: ``show_title`` -> setup -> ``with self.beat(caption):``
+around the animations that illustrate it, beat after beat -> ``show_takeaway``. Each caption's start and end time is recorded as a
 subtitle cue, written beside the video as .srt/.vtt. With a ``voice`` (gdanim.voice.Voice,
 set by the renderer for ``--voice``) every cue's text is spoken and its beat lasts at least as
 long as the speech; with an ``end_card`` (gdanim.visual.end_card.EndCard) the video closes on it.
@@ -9,6 +9,7 @@ long as the speech; with an ``end_card`` (gdanim.visual.end_card.EndCard) the vi
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import ClassVar
 
 from manim import FadeIn, FadeOut, FullScreenRectangle, ThreeDScene, ValueTracker
@@ -29,6 +30,18 @@ class CardCue(Cue):
     __slots__ = ()
 
 
+class BeatClock:
+    """A beat's timing, for its animations: ``duration`` (reading or speech time) and
+    ``remaining`` (what is left of it now)."""
+
+    def __init__(self, scene, start: float, duration: float):
+        self.scene, self.start, self.duration = scene, start, duration
+
+    @property
+    def remaining(self) -> float:
+        return max(self.duration - (self.scene.now - self.start), 0.0)
+
+
 class LessonScene(ThreeDScene):
     """A scene whose every tweakable number lives in ``self.params`` (a ``Params`` dataclass).
 
@@ -44,6 +57,7 @@ class LessonScene(ThreeDScene):
         # `gdanim preview --step K` all read this one tracker
         self.step_tracker = ValueTracker(0)
         self.cues: list[Cue] = []
+        self.open_beat: str | None = None  # the caption of the beat being played, if any
         self._caption: Caption | None = None
         self._caption_start = 0.0
         self.voice = None  # a gdanim.voice.Voice: cues are spoken, beats last their speech
@@ -85,16 +99,41 @@ class LessonScene(ThreeDScene):
     # --- narration ------------------------------------------------------------------------
 
     def show_title(self, title: str, subtitle: str = "", hold: float = 2.0) -> None:
-        """Opening card, alone on screen, then cleared for the lesson."""
+        """Opening card, alone on screen from frame 0 (a video or slide never opens black), then
+        cleared for the lesson."""
         card = TitleCard(title, subtitle)
         text = title_cue(title, subtitle)
         hold = max(hold, self._speech_seconds(text) - FADE)
         self.add_fixed_in_frame_mobjects(card)
-        self.play(FadeIn(card), run_time=FADE)
-        self.cues.append(CardCue(self.now - FADE, self.now + hold, text))
-        self.wait(hold)
+        self.cues.append(CardCue(self.now, self.now + FADE + hold, text))
+        self.wait(FADE + hold)
         self.play(FadeOut(card), run_time=FADE)
         self.remove_fixed_in_frame_mobjects(card)
+
+    @contextmanager
+    def beat(self, text: str):
+        """A caption and the animations that illustrate it (manim-voiceover's block shape):
+
+            with self.beat(lesson_beat.caption) as beat:
+                self.play(step.animate.set_value(k), run_time=beat.duration)
+
+        The caption fades in as the beat starts and the block's plays run under it; the beat lasts
+        until both they and its reading time (or speech) are done, and its cue ends there, with
+        the beat's own picture. The caption then fades out before anything of the next beat is
+        drawn. ``beat.duration`` is the reading time, ``beat.remaining`` what is left of it: give
+        the block's animations that long and the picture moves while the words are read."""
+        caption = Caption(text)
+        start, self.open_beat = self.now, caption.text
+        self.add_fixed_in_frame_mobjects(caption)
+        self.play(FadeIn(caption), run_time=FADE / 2)
+        clock = BeatClock(self, start, self._reading_seconds(text))
+        yield clock
+        if clock.remaining > 0:
+            self.wait(clock.remaining)
+        self.open_beat = None
+        self.cues.append(Cue(start, self.now, caption.text))
+        self.play(FadeOut(caption), run_time=FADE / 2)
+        self.remove_fixed_in_frame_mobjects(caption)
 
     def say(self, text: str) -> None:
         """Start a caption beat: the previous caption fades out, this one fades in."""
@@ -133,7 +172,7 @@ class LessonScene(ThreeDScene):
             self.cues.append(Cue(self._caption_start, self.now, old.text))
         return old
 
-    def show_takeaway(self, text: str, hold: float = 3.0) -> None:
+    def show_takeaway(self, text: str, hold: float = 6.0) -> None:
         """Closing card over a dimmed scene; its text is also the last subtitle cue."""
         self.clear_caption()
         dim = FullScreenRectangle(fill_color=THEME.background, fill_opacity=0.75, stroke_width=0)
