@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from manim import (DOWN, RIGHT, UP, Circle, Create, FadeIn, LineJointType, MathTex, SurroundingRectangle, Text,
-                   VGroup, linear)
+import numpy as np
+from manim import (DOWN, RIGHT, UP, Circle, Circumscribe, Create, FadeIn, Flash, Indicate, LaggedStart, LineJointType,
+                   MathTex, ShowPassingFlash, SurroundingRectangle, Text, VGroup, Wait, linear)
 
+from gdanim.display import inside_domain
 from gdanim.engine import Trajectory
 from gdanim.landscapes import Landscape
 from gdanim.lessons.learning_rate_effects import Params, plan
@@ -61,7 +63,13 @@ class LearningRateEffects(LessonScene):
                 rings = VGroup(*[self.start_ring(panel, runs.start) for panel in panels])
                 self.add(panels)
                 self.play(FadeIn(heading), FadeIn(panels), FadeIn(labels), FadeIn(rings), run_time=0.8)
-                self.say(beat.caption)
+                with self.beat(beat.caption) as clock:
+                    # the common start pulses in every panel, then α in the rule and each panel's α
+                    self.play(LaggedStart(*[Indicate(r, scale_factor=1.8, color=THEME.text) for r in rings],
+                                          lag_ratio=0.15), run_time=1.2)
+                    self.play(Indicate(self.alpha(heading), scale_factor=1.5), run_time=1.0)
+                    self.play(LaggedStart(*[Indicate(label, scale_factor=1.3) for label in labels], lag_ratio=0.5),
+                              run_time=max(clock.remaining, 1.0))
             elif beat.kind == "slow_steps":
                 curve = self.loss_curve(traj, colors, p.steps)
                 tracers = [TrajectoryTracer(panel, traj, i, step, color=c, radius=0.06, trail_width=2.5,
@@ -71,29 +79,81 @@ class LearningRateEffects(LessonScene):
                     tracer.trail.joint_type = LineJointType.ROUND  # a zig-zag's sharp corners would spike
                     tracer.update(0)  # trail from its step-0 state, not the first substep it was built with
                 self.add(*tracers)
-                self.say(beat.caption)
-                self.play(FadeIn(curve), run_time=0.6)
-                self.play(step.animate.set_value(beat.facts["to_step"]), run_time=p.first_seconds, rate_func=linear)
+                with self.beat(beat.caption) as clock:
+                    self.play(FadeIn(curve), run_time=0.6)
+                    to_step = beat.facts["to_step"]
+                    if to_step > 0:
+                        self.play(step.animate.set_value(to_step), rate_func=linear,
+                                  run_time=max(p.first_seconds, clock.remaining))
+                    else:  # no run moves: the balls where they stay
+                        self.play(LaggedStart(*[Indicate(t.ball, scale_factor=1.8) for t in tracers]),
+                                  run_time=max(clock.remaining, 1.0))
             elif beat.kind == "rest_steps":
-                self.say(beat.caption)
-                self.play(step.animate.set_value(beat.facts["to_step"]), run_time=p.rest_seconds, rate_func=linear)
-            elif beat.kind == "verdict" and beat.facts["run"] != framed:
-                framed = i = beat.facts["run"]
-                tag = Text(runs.labels[i], font=THEME.font, font_size=20, color=THEME.status_colors[runs.statuses[i]])
-                if tag.width > panels[i].width:
-                    tag.scale_to_fit_width(panels[i].width)
-                tag.next_to(panels[i], DOWN, buff=0.2)
-                box = SurroundingRectangle(VGroup(panels[i], labels[i], tag), color=colors[i], buff=0.06,
-                                           stroke_width=3)
-                self.say(beat.caption)
-                if frame is None:
-                    frame = box
-                    self.play(Create(frame), FadeIn(tag), run_time=0.6)
-                else:
-                    self.play(frame.animate.become(box), FadeIn(tag), run_time=0.6)
-            else:  # limit, or a verdict's second caption
-                self.say(beat.caption)
+                with self.beat(beat.caption) as clock:
+                    self.play(step.animate.set_value(beat.facts["to_step"]), rate_func=linear,
+                              run_time=max(p.rest_seconds, clock.remaining))
+            elif beat.kind == "verdict":
+                i = beat.facts["run"]
+                with self.beat(beat.caption) as clock:
+                    if i != framed:  # the run's first caption: its panel framed, its label under it
+                        framed = i
+                        tag = Text(runs.labels[i], font=THEME.font, font_size=20,
+                                   color=THEME.status_colors[runs.statuses[i]])
+                        if tag.width > panels[i].width:
+                            tag.scale_to_fit_width(panels[i].width)
+                        tag.next_to(panels[i], DOWN, buff=0.2)
+                        box = SurroundingRectangle(VGroup(panels[i], labels[i], tag), color=colors[i], buff=0.06,
+                                                   stroke_width=3)
+                        if frame is None:
+                            frame = box
+                            self.play(Create(frame), FadeIn(tag), run_time=0.6)
+                        else:
+                            self.play(frame.animate.become(box), FadeIn(tag), run_time=0.6)
+                        # the run retraced on its panel and its loss line swept, with the better rate named
+                        witness = beat.facts.get("too_small_witness")
+                        extra = [] if witness is None else [Indicate(labels[witness], scale_factor=1.3, run_time=1.2)]
+                        self.play(*self.sweep(tracers[i], curve, i, max(clock.remaining - 1.0, 1.0)), *extra)
+                    else:  # a further caption: the label it earned, then the loss line again
+                        self.play(*self.sweep(None, curve, i, max(clock.remaining - 1.0, 1.0)),
+                                  Indicate(tag, scale_factor=1.3, run_time=1.2))
+                    self.play(self.end_flash(tracers[i], colors[i]), run_time=1.0)
+            else:  # limit: the minimum in every panel, α in the rule, then each rate against the limit
+                with self.beat(beat.caption) as clock:
+                    minimum = beat.facts["minimum"]
+                    if inside_domain(land, np.array([minimum]))[0]:
+                        self.play(*[Flash(panel.to_scene(minimum)[0], color=THEME.text, flash_radius=0.15,
+                                          line_length=0.15) for panel in panels], run_time=1.2)
+                    self.play(Indicate(self.alpha(heading), scale_factor=1.5), run_time=1.0)
+                    named = beat.facts.get("exception")
+                    if named is not None:
+                        self.play(Circumscribe(VGroup(panels[named], labels[named]), color=colors[named]),
+                                  run_time=1.2)
+                    self.play(LaggedStart(*[Indicate(label, scale_factor=1.3) for label in labels], lag_ratio=0.5),
+                              run_time=max(clock.remaining, 1.0))
         self.show_takeaway(lesson.takeaway)
+
+    def alpha(self, heading: VGroup) -> VGroup:
+        """The learning rate α in the heading's update rule."""
+        rule = heading[1]
+        return VGroup(*[rule.id_to_vgroup_dict[i] for tex, i in rule.matched_strings_and_ids if tex == r"\alpha"])
+
+    def sweep(self, tracer: TrajectoryTracer | None, curve: LossCurve, i: int, seconds: float) -> list:
+        """Run ``i`` retraced: a light passing along its trail (when given) and its loss line."""
+        paths = [curve.lines[i]] + ([tracer.trail] if tracer is not None else [])
+        flashes = []
+        for path in paths:
+            if len(path.points) < 2:
+                continue
+            ghost = path.copy().clear_updaters().set_stroke(THEME.text, width=5, opacity=1.0)
+            flashes.append(ShowPassingFlash(ghost, time_width=0.35, run_time=seconds))
+        return flashes or [Wait(seconds)]
+
+    def end_flash(self, tracer: TrajectoryTracer, color) -> Flash:
+        """A flash where the run ended: its ball, or its divergence marker."""
+        if tracer.marker is not None:
+            return Flash(tracer.marker.point, color=THEME.status_colors["diverged"], flash_radius=0.2,
+                         line_length=0.15)
+        return Flash(tracer.ball.get_center(), color=color, flash_radius=0.15, line_length=0.15)
 
     def heading(self, land: Landscape, rule: str) -> VGroup:
         """The loss formula and the update rule, α in the learning-rate colour."""
