@@ -52,7 +52,7 @@ class Params:
     tol_loss: float = param(1e-5, "loss rule: stop when |L_k − L_(k−1)| falls below this (0 turns it off)")
     seconds_per_step: float = param(0.5, "animation time per step between two stop events")
     segment_seconds: float = param(6.0, "longest animation between two stop events (longer stretches speed up)")
-    hold_seconds: float = param(0.6, "pause on the panel when runs stop, before the caption")
+    hold_seconds: float = param(0.6, "shortest pulse of the panel row and the rule that fired, once a run stops")
 
     def __post_init__(self):
         land = checks.landscape(self.landscape)

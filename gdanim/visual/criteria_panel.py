@@ -159,15 +159,17 @@ class CriteriaPanel(VGroup):
         for h, x in zip(headers, col_x):
             h.move_to([corner[0] + x, header_top - h.height / 2, 0])
         self.add(self.panel, heading, note, self.counter, *headers)
+        self.headers = headers  # per rule: its name over its comparison against the tolerance
 
         self.tracks, self.bars, self.values, self.boxes, self.statuses = [], [], [], [], []
+        self.ticks = []  # per row, per rule: the tolerance tick (None for a rule turned off)
         for i, (label, color) in enumerate(zip(label_mobs, self.colors)):
             bar_y = corner[1] - top_rows - i * row_h - bar_h / 2
             label.move_to([corner[0] + pad + label.width / 2, bar_y, 0])
             status_line = VMobject(fill_color=theme.text, fill_opacity=1.0, stroke_width=0)
             self.add(label, status_line)
             self.statuses.append(status_line)
-            row_tracks, row_bars, row_values, row_boxes = [], [], [], []
+            row_tracks, row_bars, row_values, row_boxes, row_ticks = [], [], [], [], []
             for rule, x in zip(RULES, col_x):
                 left = corner[0] + x - gauge_width / 2
                 track = Rectangle(width=gauge_width, height=bar_h, fill_color=theme.background, fill_opacity=1.0,
@@ -178,17 +180,19 @@ class CriteriaPanel(VGroup):
                 box = Rectangle(width=gauge_width + 0.16, height=row_h - 0.08, stroke_width=2.5,
                                 stroke_color=theme.status_colors[STATUS_OF_RULE[rule]], stroke_opacity=0.0)
                 box.move_to([left + gauge_width / 2, bar_y - (row_h - 0.08) / 2 + bar_h / 2 + 0.08, 0])
-                parts = [track, bar]
+                parts, tick = [track, bar], None
                 threshold = self._threshold(rule)
                 if threshold is not None:
                     tx = left + gauge_width * self.scales[rule].fraction(threshold)
-                    parts.append(Line([tx, bar_y - 0.15, 0], [tx, bar_y + 0.15, 0], color=theme.text,
-                                      stroke_width=2.5))
+                    tick = Line([tx, bar_y - 0.15, 0], [tx, bar_y + 0.15, 0], color=theme.text, stroke_width=2.5)
+                    parts.append(tick)
                 self.add(*parts, value, box)
+                row_ticks.append(tick)
                 row_tracks.append(track)
                 row_bars.append(bar)
                 row_values.append(value)
                 row_boxes.append(box)
+            self.ticks.append(row_ticks)
             for mob_list, row in ((self.tracks, row_tracks), (self.bars, row_bars), (self.values, row_values),
                                   (self.boxes, row_boxes)):
                 mob_list.append(row)
