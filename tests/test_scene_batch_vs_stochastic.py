@@ -101,3 +101,36 @@ def test_dry_run_says_exactly_the_plan(tmp_path, values):
     p = Params(**values)
     assert BatchVsStochastic.plan is plan and BatchVsStochastic.Params is Params
     assert [c.text for c in dry_run_cues(BatchVsStochastic, p, out_dir=tmp_path)] == plan(p).cue_texts()
+
+
+def test_sgd_samples_read_back_are_the_engines_draws(land):
+    """The ring under the stochastic caption marks the sample SGD's step really used: the one the
+    engine's seeded draw picked (re-drawn here as the engine draws a batch of one)."""
+    from gdanim.visual.regression_plot import sampled_samples
+
+    p = Params(steps=12, seed=5)
+    sgd = run_methods(land, p)["sgd"]
+    rng = np.random.default_rng(p.seed)
+    drawn = [int(np.argpartition(rng.random((1, land.n_samples)), 0, axis=1)[0, 0]) for _ in range(p.steps)]
+    assert sampled_samples(sgd, 0).tolist() == drawn
+    assert (sampled_samples(run_methods(land, p)["mini"], 0) == -1).all()  # a batch of 8: not one sample
+
+
+@pytest.mark.parametrize("values", [{}, {"lr": 1.2, "mini_batch": 50, "steps": 15, "seconds_per_step": 0.05}])
+def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
+    """As tests/test_visual.py asks of every ported scene: each play inside a beat lies within its
+    cue (its caption's fade-out just after), and no other play overlaps a caption."""
+    from test_visual import beat_plays
+
+    from gdanim.visual.lesson import FADE, CardCue
+
+    cues, plays = beat_plays(BatchVsStochastic, Params(**values), tmp_path)
+    captions = [c for c in cues if not isinstance(c, CardCue)]
+    assert [c.text for c in captions] == [b.caption for b in plan(Params(**values)).beats]
+    assert any(beat is not None for _, _, beat in plays)
+    for start, end, beat in plays:
+        if beat is not None:
+            (cue,) = [c for c in captions if c.text == beat and c.start <= start + 1e-9 <= c.end + 1e-9]
+            assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
+        else:
+            assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)

@@ -17,7 +17,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Axes, DashedLine, Dot, Line, Text, Valu
 from gdanim.display import point_at
 from gdanim.engine import Trajectory
 from gdanim.landscapes import Landscape
-from gdanim.lessons.batch_vs_stochastic import gradient_evaluations, loss_text
+from gdanim.lessons.batch_vs_stochastic import batch_size_of, gradient_evaluations, loss_text
 from gdanim.visual.live import LiveShape
 from gdanim.visual.theme import THEME, Theme
 
@@ -39,6 +39,26 @@ def clip_line(w: float, b: float, x_range, y_range) -> np.ndarray | None:
     if lo > hi:
         return None
     return np.array([[lo, w * lo + b], [hi, w * hi + b]])
+
+
+def sampled_samples(traj: Trajectory, run: int, *, rtol: float = 1e-9) -> np.ndarray:
+    """Per step, the one sample a batch-1 run's gradient came from, read back from the gradient it
+    used (each sample's own gradient at that step's point, matched); -1 where none or several match
+    (e.g. a noise-free fit where every residual is zero), and all -1 for larger batches."""
+    steps = int(traj.stop_step[run])
+    picks = np.full(steps, -1, dtype=int)
+    if traj.sample_gradients is None or batch_size_of(traj) != 1 or steps == 0:
+        return picks
+    land, n = traj.landscape, traj.landscape.n_samples
+    idx = np.arange(n)[:, None]
+    for k in range(steps):
+        used = traj.sample_gradients[run, k]
+        own = land.batch_gradient(np.repeat(traj.positions[run, k][None], n, axis=0), idx)
+        gap = np.linalg.norm(own - used, axis=1)
+        close = np.flatnonzero(gap <= rtol * max(1.0, float(np.linalg.norm(used))))
+        if len(close) == 1 and np.all(np.isfinite(own[close[0]])):
+            picks[k] = close[0]
+    return picks
 
 
 def nice_range(values, pad: float = 0.05) -> tuple[float, float]:
