@@ -11,6 +11,7 @@ from manim import DEGREES, DL, UP, UR, FadeIn, Indicate, MathTex, linear
 from gdanim.lessons.gradient_descent_3d import Params, plan
 from gdanim.visual import HUD, THEME, LessonScene, LossSurface, TrajectoryTracer, optimizer_color
 from gdanim.visual.arrows import StepArrow
+from gdanim.visual.emphasis import Pulse
 from gdanim.visual.equation import EquationCard
 
 
@@ -53,7 +54,7 @@ class GradientDescent3D(LessonScene):
                 self.add(arrow)
                 with self.beat(beat.caption) as clock:
                     # the arrow named first, then the slow steps it takes, spread over the reading time
-                    self.play(Indicate(arrow, scale_factor=1.4), run_time=1.0)
+                    self.play(Pulse(arrow, scale_factor=1.4), run_time=1.0)
                     for k in range(1, run.slow + 1):
                         seconds = max(1.0, clock.remaining / (run.slow - k + 1))
                         self.play(step.animate.set_value(k), run_time=seconds, rate_func=linear)

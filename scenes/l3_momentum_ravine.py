@@ -7,8 +7,8 @@ scene draws it beat by beat: arrows, look-ahead ghost and legend read the plan's
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, BackgroundRectangle, Circle, DashedLine, FadeIn, FadeOut,
-                   MathTex, Text, VGroup, linear)
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, BackgroundRectangle, Circle, Circumscribe, DashedLine, FadeIn,
+                   FadeOut, Line, MathTex, ShowPassingFlash, Text, VGroup, linear)
 
 from gdanim.landscapes import Landscape
 from gdanim.lessons.momentum_ravine import Params, Racer, plan
@@ -16,6 +16,7 @@ from gdanim.lessons.plan import Beat, Lesson
 from gdanim.optimizers import OPTIMIZERS
 from gdanim.visual.arrows import StepArrow
 from gdanim.visual.contours import ContourMap
+from gdanim.visual.emphasis import Pulse
 from gdanim.visual.equation import SYMBOL_ROLES, EquationCard
 from gdanim.visual.lesson import FADE, LessonScene
 from gdanim.visual.lookahead import LookaheadGhost
@@ -32,6 +33,7 @@ LOOKAHEAD_TEX = (r"\tilde\theta", r"\theta - \alpha \beta", r"\theta - \alpha\be
 # the key names what the ghost and the arrow from it show, in the card's symbols
 GHOST_KEY = r"\text{look-ahead point } \tilde\theta = \theta - \alpha\beta v"
 LOOKAHEAD_SLOPE_KEY = r"-\alpha\nabla L(\tilde\theta) \;\text{from there}"
+PULSE_SECONDS = 1.2  # one Indicate of the thing a caption names
 
 
 class MomentumRavine(LessonScene):
@@ -53,14 +55,32 @@ class MomentumRavine(LessonScene):
         self.show_takeaway(lesson.takeaway)
 
     # --- beats ---------------------------------------------------------------------------
+    # Each caption is a ``with self.beat(...)`` block around the animations that illustrate it,
+    # spread over its reading time; panels of the next beat are swapped in only after the
+    # caption has left (between beats, with no caption up).
 
     def beat_intro(self, beat: Beat, lesson: Lesson) -> None:
-        self.stage = self.ravine(next(iter(lesson.runs.values())).traj.landscape)
-        self.say(beat.caption)
+        """The stage fades in, then, under the caption: the formula, the two directions it
+        names (a flash across the ravine, then along its floor) and the minimum's ×."""
+        land = next(iter(lesson.runs.values())).traj.landscape
+        self.stage = self.ravine(land)
+        ravine = beat.facts.get("ravine")
+        with self.beat(beat.caption) as clock:
+            parts = [[Pulse(self.formula, scale_factor=1.1, color=THEME.text)]]
+            if ravine is not None:
+                parts += [[ShowPassingFlash(line, time_width=0.5)] for line in self.directions(land, ravine)]
+            else:
+                parts.append([Circumscribe(self.stage.frame, color=THEME.text)])
+            minima = list(self.stage.minima)
+            pieces = len(parts) + bool(minima)
+            for n, anims in enumerate(parts):
+                self.play(*anims, run_time=max(clock.remaining / (pieces - n), PULSE_SECONDS))
+            if minima:
+                self.pulse(minima, max(clock.remaining, PULSE_SECONDS), scale=2.0)
 
     def solo_intro(self, beat: Beat, racer: Racer) -> None:
-        """Swap in this optimizer's card, key, ball and arrows at step 0; play its slow steps."""
-        self.finish_reading()  # the previous beat's caption is read over its own picture
+        """Swap in this optimizer's card, key, ball and arrows at step 0 (no caption up); under
+        the caption, its slow steps, its arrows (or ghost) pulsed where the caption names them."""
         card, key, pieces = getattr(self, f"{racer.name}_pieces")(racer)
         if card.width > COLUMN_WIDTH:
             card.scale_to_fit_width(COLUMN_WIDTH)
@@ -72,21 +92,35 @@ class MomentumRavine(LessonScene):
         self.add_tracers(tracer)
         self.add(*arrows)
         self.shown = (card, key, tracer, *ghosts, *arrows)
-        self.say(beat.caption)
-        self.play_steps(beat.facts["slow"], beat.facts["slow"])
+        self.tracer, self.named = tracer, [*ghosts, *arrows]
+        slow = beat.facts["slow"]
+        # GD's slope arrow is there at step 0; momentum's carried velocity and Nesterov's
+        # look-ahead only once a first step has given the ball a velocity
+        named_at = 0 if racer.name == "gd" else min(1, slow)
+        with self.beat(beat.caption) as clock:
+            for k in range(1, slow + 1):
+                if k - 1 == named_at:
+                    self.pulse(self.named, PULSE_SECONDS, scale=1.15)
+                self.play(self.step_tracker.animate.set_value(k), rate_func=linear,
+                          run_time=max(self.params.slow_step_seconds,
+                                       (clock.remaining - (PULSE_SECONDS if k - 1 < named_at else 0)) / (slow - k + 1)))
+            if named_at == slow:  # no slow step to wait for (or GD with none): name them now
+                self.pulse(self.named, max(clock.remaining, PULSE_SECONDS), scale=1.15)
 
     def solo_steps(self, beat: Beat, racer: Racer) -> None:
-        self.say(beat.caption)
-        self.play_steps(beat.facts["window"], beat.facts["slow"])
+        """The rest of the solo steps, spread over the caption that tells what they did."""
+        with self.beat(beat.caption) as clock:
+            self.play_steps(beat.facts["window"], clock.remaining)
 
     def solo_note(self, beat: Beat, racer: Racer) -> None:
-        self.say(beat.caption)
+        """How the solo run ended: its ball pulses where it stopped (or left the map)."""
+        with self.beat(beat.caption) as clock:
+            self.pulse([self.tracer.ball], max(clock.remaining, PULSE_SECONDS), scale=1.8)
 
     def beat_race(self, beat: Beat, lesson: Lesson) -> None:
         """All three from the start again, each to its stop (or the map's edge); the legend
-        shows α, β and, once the race is over, each run's result."""
+        shows α, β and, in the results beat, each run's result."""
         p, step = self.params, self.step_tracker
-        self.finish_reading()
         legend, self.marks = self.legend(lesson.runs)
         tracers = [TrajectoryTracer(self.stage, r.drawn, 0, step, color=optimizer_color(r.name), radius=0.07,
                                     trail_width=3) for r in lesson.runs.values()]
@@ -94,21 +128,42 @@ class MomentumRavine(LessonScene):
         self.add_tracers(*tracers)
         self.shown = (legend, *tracers)
         last = max(r.shown for r in lesson.runs.values())
-        self.say(beat.caption)
         first = min(p.race_first_steps, last)
-        self.play(step.animate.set_value(first), run_time=p.race_first_seconds, rate_func=linear)
-        if last > first:
-            self.play(step.animate.set_value(last), run_time=p.race_rest_seconds, rate_func=linear)
+        natural = p.race_first_seconds + (p.race_rest_seconds if last > first else 0.0)
+        with self.beat(beat.caption) as clock:
+            # the race fills the reading time but for the hold on the finished race
+            stretch = max(1.0, (clock.remaining - p.hold_seconds) / natural)
+            self.play(step.animate.set_value(first), run_time=p.race_first_seconds * stretch, rate_func=linear)
+            if last > first:
+                self.play(step.animate.set_value(last), run_time=p.race_rest_seconds * stretch, rate_func=linear)
+            # the finished race held (at least hold_seconds), each ball pulsing where it stopped
+            self.pulse([t.ball for t in tracers], max(clock.remaining, p.hold_seconds), scale=1.8)
 
     def beat_results(self, beat: Beat, lesson: Lesson) -> None:
-        self.finish_reading()
-        self.add_fixed_in_frame_mobjects(*self.marks)
-        self.play(*[FadeIn(m) for m in self.marks], run_time=FADE)
-        self.wait(self.params.hold_seconds)
-        self.say(beat.caption)
+        """Each run's result appears in the legend, then pulses in the caption's order."""
+        with self.beat(beat.caption) as clock:
+            self.add_fixed_in_frame_mobjects(*self.marks)
+            self.play(*[FadeIn(m) for m in self.marks], run_time=FADE)
+            for n, name in enumerate(lesson.runs):
+                self.pulse(self.rows[name], max(clock.remaining / (len(self.rows) - n), PULSE_SECONDS / 2))
 
     def beat_compare(self, beat: Beat, lesson: Lesson) -> None:
-        self.say(beat.caption)
+        """The legend rows of each comparison the caption makes pulse in turn."""
+        facts = beat.facts
+        groups = [[facts["only"]]] if "only" in facts else []
+        if "momentum_vs_gd" in facts:
+            groups.append(["momentum", "gd"])
+        if "nesterov_vs_momentum" in facts:
+            groups.append(["nesterov", "momentum"])
+        elif "nesterov_vs_gd" in facts:
+            groups.append(["nesterov", "gd"])
+        elif "nesterov" in facts:
+            groups.append(["nesterov"])
+        groups = groups or [list(lesson.runs)]
+        with self.beat(beat.caption) as clock:
+            for n, names in enumerate(groups):
+                self.pulse([m for name in names for m in self.rows[name]],
+                           max(clock.remaining / (len(groups) - n), PULSE_SECONDS / 2))
 
     # --- each optimizer's card, key and moving pieces ----------------------------------------
 
@@ -153,7 +208,23 @@ class MomentumRavine(LessonScene):
         formula.next_to(stage, UP, buff=0.2).align_to(stage, LEFT)
         self.add_fixed_in_frame_mobjects(formula)
         self.play(FadeIn(stage), FadeIn(formula), run_time=0.8)
+        self.formula = formula
         return stage
+
+    def directions(self, land: Landscape, ravine) -> list[Line]:
+        """A line across the ravine (through the map's middle) and one along its floor."""
+        (x0, x1), (y0, y1) = land.domain
+        ends = [np.array([[(x0 + x1) / 2, y0], [(x0 + x1) / 2, y1]]), np.array([[x0, 0.0], [x1, 0.0]])]
+        if ravine.across == 0:  # the floor is the y-axis: swap x and y
+            ends = [np.array([[(y0 + y1) / 2, x0], [(y0 + y1) / 2, x1]])[:, ::-1], np.array([[0.0, y0], [0.0, y1]])]
+        return [Line(*self.stage.to_scene(e, lift=0.01), color=THEME.text, stroke_width=6) for e in ends]
+
+    def pulse(self, mobjects, seconds: float, scale: float = 1.2) -> None:
+        """Indicate ``mobjects`` (on screen) together, in pulses of about PULSE_SECONDS that
+        fill ``seconds``: one slow pulse would hardly move a pixel from frame to frame."""
+        n = max(1, round(seconds / PULSE_SECONDS))
+        for _ in range(n):
+            self.play(*(Pulse(m, scale_factor=scale, color=THEME.text) for m in mobjects), run_time=seconds / n)
 
     def swap(self, old, new) -> None:
         """Fade the previous beat's pieces out and new frame-fixed panels in, then rewind the
@@ -163,20 +234,20 @@ class MomentumRavine(LessonScene):
         self.remove(*old)
         self.step_tracker.set_value(0)
 
-    def play_steps(self, upto: int, slow: int) -> None:
-        """Advance the step tracker to ``upto``: the first ``slow`` steps one by one, the rest faster."""
-        p, step = self.params, self.step_tracker
-        for k in range(int(step.get_value()) + 1, min(slow, upto) + 1):
-            self.play(step.animate.set_value(k), run_time=p.slow_step_seconds, rate_func=linear)
-            self.wait(0.25)
-        done = int(step.get_value())
+    def play_steps(self, upto: int, seconds: float) -> None:
+        """Advance the step tracker to ``upto`` in ``seconds`` (at least fast_step_seconds a
+        step); with no step left, pulse the ball for that long instead."""
+        done = int(self.step_tracker.get_value())
         if upto > done:
-            self.play(step.animate.set_value(upto), run_time=(upto - done) * p.fast_step_seconds,
-                      rate_func=linear)
+            self.play(self.step_tracker.animate.set_value(upto), rate_func=linear,
+                      run_time=max((upto - done) * self.params.fast_step_seconds, seconds))
+        else:
+            self.pulse([self.tracer.ball], max(seconds, PULSE_SECONDS), scale=1.8)
 
     def legend(self, runs: dict[str, Racer]) -> tuple[VGroup, list[Text]]:
         """Panel of the racers (colour, name, α, β) with room for each result mark on the right;
-        returns the panel and the marks (shown once the race is over)."""
+        returns the panel and the marks (shown once the race is over). ``self.rows`` keeps each
+        racer's row and mark, for pulsing."""
         rows, marks = VGroup(), []
         for r in runs.values():
             dot = Circle(radius=0.09, color=optimizer_color(r.name), fill_opacity=1, stroke_width=0)
@@ -196,6 +267,7 @@ class MomentumRavine(LessonScene):
         box.shift(shift)
         for mark in marks:
             mark.shift(shift)
+        self.rows = {name: [row, mark] for name, row, mark in zip(runs, rows, marks)}
         return box, marks
 
 

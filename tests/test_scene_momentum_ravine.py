@@ -97,3 +97,31 @@ def test_key_names_the_card_symbols():
 def test_dry_run_says_exactly_the_plan(tmp_path, values):
     p = Params(**values)
     assert [c.text for c in dry_run_cues(MomentumRavine, p, out_dir=tmp_path)] == plan(p).cue_texts()
+
+
+PARAM_SETS = [
+    {},
+    {"landscape_params": {"k": 50.0}, "race_first_seconds": 1.0, "race_rest_seconds": 1.0},  # all diverge
+    {"landscape": "bowl", "start": (-1.6, 1.2), "slow_steps": 1, "solo_steps": 4},  # no ravine, one slow step
+]
+
+
+@pytest.mark.parametrize("values", PARAM_SETS)
+def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
+    """test_visual's invariant for this scene: every play inside a beat lies within its cue (its
+    caption's fade-out just after); no other play - a panel swap, the next run - overlaps a caption."""
+    from test_visual import beat_plays
+
+    from gdanim.visual.lesson import FADE, CardCue
+
+    p = Params(**values)
+    cues, plays = beat_plays(MomentumRavine, p, tmp_path)
+    assert [c.text for c in cues] == plan(p).cue_texts()
+    captions = [c for c in cues if not isinstance(c, CardCue)]
+    assert captions
+    for start, end, beat in plays:
+        if beat is not None:
+            (cue,) = [c for c in captions if c.text == beat and c.start <= start + 1e-9 <= c.end + 1e-9]
+            assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
+        else:
+            assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)
