@@ -7,14 +7,15 @@ gdanim.lessons.adaptive_learning_rates.plan; this module only draws it.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, FadeOut, MathTex, Text, VGroup, config, linear
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, Circumscribe, FadeIn, FadeOut, Flash, Indicate, MathTex, Text, VGroup,
+                   config, linear, smooth)
 
 from gdanim.landscapes import Landscape
 from gdanim.lessons.adaptive_learning_rates import Params, plan
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.equation import EquationCard
 from gdanim.visual.lesson import LessonScene
-from gdanim.visual.step_bars import StepBars, StepHistory
+from gdanim.visual.step_bars import HistoryMarker, StepBars, StepHistory
 from gdanim.visual.theme import THEME, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
 from gdanim.wording import landscape_name, optimizer_name
@@ -48,15 +49,23 @@ class AdaptiveLearningRates(LessonScene):
         step = self.step_tracker
         names = [optimizer_name(n) for n in runs.optimizers]
         colors = [optimizer_color(n) for n in runs.optimizers]
-        card = None
+        card, card_of = None, None
         held = False
+        self.panels = []  # what spread() keeps whole: the rate panels and the runs, once drawn
 
         self.show_title(lesson.title, lesson.subtitle)
-        for beat in lesson.beats:
+        for n, beat in enumerate(lesson.beats):
+            # beats packed from one story share its facts: the first and last of such a group
+            group = [i for i, b in enumerate(lesson.beats) if b.kind == beat.kind and b.facts == beat.facts]
+            first, last = n == group[0], n == group[-1]
             if beat.kind == "intro":
                 stage, heading, ring = self.course(land, traj.positions[0, 0])
                 self.play(FadeIn(stage), FadeIn(heading), FadeIn(ring), run_time=0.8)
-                self.say(beat.caption)
+                with self.beat(beat.caption) as clock:
+                    # each run's colour pulses on the common start, then the landscape is named
+                    self.spread(clock, *[(1, lambda c=c: [Indicate(ring, color=c, scale_factor=2.0)])
+                                         for c in colors],
+                                (2, lambda: [Circumscribe(heading, color=THEME.text)]))
             elif beat.kind == "bars":
                 bars = StepBars(runs.rates, step, names, colors, bar_width=2.7, bar_height=0.18,
                                 font_size=18, title=BARS_TITLE)
@@ -76,28 +85,139 @@ class AdaptiveLearningRates(LessonScene):
                                             divergence_marker=str(traj.stop_reason[i]) == "diverged",
                                             stop_at_exit=runs.gone[i])
                            for i, c in enumerate(colors)]
+                self.bars, self.history, self.tracers, self.colors, self.runs = bars, history, tracers, colors, runs
+                self.panels = [bars, history, *tracers]
                 self.add_overlay(bars, history)
                 self.add_fixed_in_frame_mobjects(history_title)
                 self.add_tracers(*tracers)
                 self.play(FadeIn(bars), FadeIn(history), FadeIn(history_title), run_time=0.8)
-                self.say(beat.caption)
+                with self.beat(beat.caption) as clock:
+                    # each run's pair of bars in turn: its rate on x, its rate on y
+                    self.spread(clock, *[(1, lambda i=i: [Indicate(VGroup(*bars.bars[i]), color=THEME.text)])
+                                         for i in range(len(colors))])
+            elif beat.kind == "ticks":
+                with self.beat(beat.caption) as clock:
+                    # the step-1 ticks, then the step-1 rates written beside the bars
+                    self.spread(clock, (1, lambda: [Indicate(bars.first, color=THEME.text, scale_factor=1.5)]),
+                                (1, lambda: [Indicate(VGroup(*[lab for pair in bars.labels for lab in pair]))]))
             elif beat.kind == "rule":
-                self.finish_reading()  # the new card belongs to this caption's beat
+                # the card is swapped between beats: it belongs to this caption, not the last one
                 name = beat.facts["optimizer"]
-                card = self.swap_card(card, name, runs.labels[runs.optimizers.index(name)])
-                self.say(beat.caption)
-                if beat.facts["play_to"]:
-                    self.play(step.animate.set_value(beat.facts["play_to"]), run_time=p.first_seconds,
-                              rate_func=linear)
+                card, card_of = self.swap_card(card, name, runs.labels[runs.optimizers.index(name)]), name
+                i = runs.optimizers.index(name)
+                with self.beat(beat.caption) as clock:
+                    if beat.facts["play_to"]:  # the first steps play while the first rule is read
+                        self.play(step.animate.set_value(beat.facts["play_to"]), run_time=p.first_seconds,
+                                  rate_func=linear)
+                        self.spread(clock, (1, lambda: [Indicate(VGroup(*bars.bars[i]), color=THEME.text)]))
+                    else:  # the rule on the card, then the bars it sets and the run it moves
+                        self.spread(clock, (2, lambda: [Circumscribe(card, color=colors[i])]),
+                                    (1, lambda: [Indicate(VGroup(*bars.bars[i]), color=THEME.text)]),
+                                    (1, lambda: [Indicate(tracers[i].ball, scale_factor=1.8)]))
             elif beat.kind == "run":
-                self.say(beat.caption)
-                self.play(step.animate.set_value(beat.facts["to"]), run_time=p.run_seconds, rate_func=linear)
-            else:  # ticks; and the closing numbers: rate, steps, contrast
-                if beat.kind in ("rate", "steps", "contrast") and not held:
-                    self.wait(p.hold_seconds)
+                with self.beat(beat.caption) as clock:
+                    self.play(step.animate.set_value(beat.facts["to"]), rate_func=linear,
+                              run_time=max(p.run_seconds, clock.remaining))
+            else:  # the closing numbers: rate, steps, contrast
+                if not held:
+                    self.wait(p.hold_seconds)  # the finished bars, before the numbers
                     held = True
-                self.say(beat.caption)
+                i = runs.optimizers.index(beat.facts["optimizer"]) if "optimizer" in beat.facts else None
+                if beat.kind == "contrast" and card_of != beat.facts["optimizer"]:
+                    # the rule whose factor the caption names, swapped in between beats
+                    card_of = beat.facts["optimizer"]
+                    card = self.swap_card(card, card_of, runs.labels[i])
+                with self.beat(beat.caption) as clock:
+                    if beat.kind == "rate":
+                        self.quote_rate(clock, beat.facts["trend"], i, first)
+                    elif beat.kind == "steps":
+                        self.quote_steps(clock, beat.facts, first, last)
+                    else:
+                        self.quote_contrast(clock, i, first, last, card)
         self.show_takeaway(lesson.takeaway)
+
+    # --- pointing at what a caption names ----------------------------------------------------
+
+    def spread(self, clock, *parts, leave: float = 0, least: float = 0.8) -> None:
+        """Play ``parts`` one after another over what is left of the beat: each (weight, make),
+        ``make()`` giving the animations, gets its weight's share (at least ``least`` s);
+        ``leave`` is the weight of what the beat plays after them.
+
+        Highlighting a part of a panel makes manim take the panel apart in the scene (its parts
+        become top-level mobjects), which would stop the panel's updater: the panels are put
+        back whole after each play."""
+        weights = [w for w, _ in parts]
+        for k, (w, make) in enumerate(parts):
+            self.play(*make(), run_time=max(least, clock.remaining * w / (sum(weights[k:]) + leave)))
+            self.add(*self.panels)
+
+    def sweep(self, clock, markers, stops, share: float = 1.0, least: float = 0.8) -> None:
+        """Move ``markers`` (HistoryMarker) through the steps ``stops`` together, each leg as long
+        as its share of steps, over ``share`` of what is left of the beat."""
+        self.add_fixed_in_frame_mobjects(*markers)
+        here = markers[0].at.get_value()
+        legs = [(a, b) for a, b in zip([here, *stops[:-1]], stops) if a != b]
+        total = sum(abs(b - a) for a, b in legs) or 1.0
+        seconds = max(least, clock.remaining * share)
+        for a, b in legs:
+            self.play(*[m.at.animate.set_value(b) for m in markers], rate_func=smooth,
+                      run_time=max(0.5, seconds * abs(b - a) / total))
+        self.remove(*[m.at for m in markers])  # the trackers the plays added
+
+    def drop(self, *mobjects) -> None:
+        """Take the closing captions' markers off, between beats."""
+        self.remove_fixed_in_frame_mobjects(*mobjects)
+        self.remove(*mobjects)
+
+    def x_bar(self, i: int) -> list:
+        """Run ``i``'s x bar and the value written beside it, flashed."""
+        return [Indicate(VGroup(self.bars.bars[i][0], self.bars.labels[i][0]), color=THEME.text)]
+
+    def quote_rate(self, clock, t, i: int, first: bool) -> None:
+        """A run's x rate from step 1 through its turn (dip, peak) to its last step, a dot riding
+        its thick line; then its bar and value (the last rate) and its ball (the loss). A later
+        caption of the same run (it left the plot) points at its trail and ball."""
+        tracer, color = self.tracers[i], self.colors[i]
+        if not first or t is None:
+            self.spread(clock, (1, lambda: [Indicate(tracer.trail, color=THEME.text)]),
+                        (1, lambda: [Flash(tracer.ball, color=color)]))
+            return
+        marker = HistoryMarker(self.history, i, color=color)
+        turn = {"dipped": [t["low_step"]], "peaked": [t["high_step"]]}.get(t["case"], [])
+        self.sweep(clock, [marker], [*turn, t["steps"]], share=0.7)
+        self.spread(clock, (1, lambda: [*self.x_bar(i), Indicate(tracer.ball, scale_factor=1.8)]))
+        self.drop(marker)
+
+    def quote_steps(self, clock, facts, first: bool, last: bool) -> None:
+        """The thin lines (the real steps), then the window they are quoted over, a dot per run
+        riding its thin line through it."""
+        history, steps, window = self.history, facts["step"], facts["window"]
+        if first:
+            lines = history.thin_lines if steps > 1 else VGroup(*[t.ball for t in self.tracers])
+            self.spread(clock, (1, lambda: [Indicate(lines, color=THEME.text, scale_factor=1.05)]),
+                        leave=2 if last else 0, least=1.0)
+        if last and steps > 1:
+            ended = [i for i, name in enumerate(self.runs.optimizers) if optimizer_name(name) in facts["moves"]]
+            markers = [HistoryMarker(history, i, thin=True, at=steps - window, color=self.colors[i])
+                       for i in ended]
+            band = history.window(steps - window, steps, THEME.text)
+            self.add_fixed_in_frame_mobjects(band, *markers)
+            self.play(FadeIn(band), *[FadeIn(m) for m in markers], run_time=0.5)
+            self.sweep(clock, markers, [steps])
+            self.drop(band, *markers)
+
+    def quote_contrast(self, clock, i: int, first: bool, last: bool, card) -> None:
+        """A rate that grew beside a step that shrank: two dots ride the run's thick and thin
+        lines from step 1 to its end, then its x bar; then the rule on the card that makes a
+        step of the rate, and the thin line it made."""
+        if first:
+            rate, move = (HistoryMarker(self.history, i, thin=thin, color=self.colors[i]) for thin in (False, True))
+            self.sweep(clock, [rate, move], [self.history.last], share=0.5 if last else 0.75)
+            self.spread(clock, (1, lambda: self.x_bar(i)), leave=2 if last else 0)
+            self.drop(rate, move)
+        if last:
+            self.spread(clock, (2, lambda: [Circumscribe(card, color=self.colors[i])]),
+                        (1, lambda: [Indicate(self.history.thin_lines[i], color=THEME.text)]))
 
     def course(self, land: Landscape, start) -> tuple[ContourMap, VGroup, Circle]:
         """The contour map on the left with the landscape's name and formula above it."""

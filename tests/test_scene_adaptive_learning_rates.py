@@ -12,6 +12,7 @@ from gdanim.engine import simulate  # noqa: E402
 from gdanim.lessons.adaptive_learning_rates import Params, plan  # noqa: E402
 from gdanim.render import dry_run_cues  # noqa: E402
 from gdanim.visual.step_bars import (  # noqa: E402
+    HistoryMarker,
     StepBars,
     StepHistory,
     decade_span,
@@ -90,6 +91,29 @@ def test_history_lines_decode_to_rates_and_real_steps(lesson):
     assert move_end < rate_end - 0.5 * history.axes.y_length / (history.hi - history.lo)
 
 
+def test_history_marker_rides_a_line_at_its_own_step(lesson):
+    """The closing captions' dot sits on the drawn line at whole steps and between them at
+    fractional ones, while the step tracker (bars, runs) stays at the end."""
+    runs = lesson.runs
+    step = ValueTracker(200)
+    history = StepHistory(runs.rates[:, :, 0], step, ["#E69F00"] * 3, thin=runs.moves[:, :, 0])
+    history.move_to([2.0, -1.0, 0.0])
+    for thin in (False, True):
+        marker = HistoryMarker(history, 1, thin=thin)
+        line = history.points_until(1, 200, thin)
+        for k in (1, 57, 200):
+            marker.at.set_value(k)
+            marker.update()
+            np.testing.assert_allclose(marker.get_center(), line[k - 1], atol=1e-9)
+        marker.at.set_value(57.25)
+        marker.update()
+        np.testing.assert_allclose(marker.get_center(), 0.75 * line[56] + 0.25 * line[57], atol=1e-9)
+    assert step.get_value() == 200
+    band = history.window(180, 200, "#FFFFFF")
+    assert band.get_left()[0] == pytest.approx(history.axes.c2p(180, 0)[0])
+    assert band.get_right()[0] == pytest.approx(history.axes.c2p(200, 0)[0])
+
+
 def test_a_stopped_run_keeps_its_last_rate_on_the_bars():
     traj = simulate("valley", "gd", (2.0, 1.0), 30, lr=0.5, tol_grad=0.0)  # diverges at step 7
     lesson = plan(Params(optimizers=["gd", "adam"], lrs={"gd": 0.5}, steps=30))
@@ -128,3 +152,45 @@ def test_scaled_bars_keep_their_values(lesson):
             bars.panel.get_left()[0] + 0.8 * (bars.bar_left - bars._corner[0]))
         label = bars.labels[run][0].points
         assert bars.panel.get_left()[0] < label[:, 0].min() and label[:, 0].max() < bars.panel.get_right()[0]
+
+
+@pytest.mark.parametrize("values", [{}, {"optimizers": ["adagrad", "rmsprop"], "steps": 80, "first_steps": 5,
+                                         "run_seconds": 3.0}])
+def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
+    """Nothing of the next beat is drawn while a caption is up: every play inside a beat lies
+    within its cue (its caption's fade-out just after), and no other play overlaps a caption
+    (the invariant of tests/test_visual.py, on this scene)."""
+    from test_visual import beat_plays
+
+    from gdanim.visual.lesson import FADE, CardCue
+
+    cues, plays = beat_plays(AdaptiveLearningRates, Params(**values), tmp_path)
+    captions = [c for c in cues if not isinstance(c, CardCue)]
+    assert [c.text for c in cues] == plan(Params(**values)).cue_texts()
+    assert captions
+    for start, end, beat in plays:
+        if beat is not None:
+            (cue,) = [c for c in captions if c.text == beat and c.start <= start + 1e-9 <= c.end + 1e-9]
+            assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
+        else:
+            assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)
+
+
+def test_highlights_leave_the_panels_whole_and_live(tmp_path):
+    """Flashing a bar or a line takes its panel apart in manim's scene (a stuck panel's updater
+    would stop): at the takeaway the bars and the history are whole and show the last step."""
+    seen = {}
+
+    class Probe(AdaptiveLearningRates):
+        def show_takeaway(self, text, hold=6.0):
+            seen["whole"] = all(m in self.mobjects for m in self.panels)
+            seen["x"] = [self.bars.bar_extent(i, 0) for i in range(len(self.tracers))]
+            seen["bar_length"], seen["scale"] = self.bars.bar_length, self.bars.panel.width / self.bars._panel_width
+            super().show_takeaway(text, hold)
+
+    lesson = plan(P)
+    dry_run_cues(Probe, P, out_dir=tmp_path)
+    assert seen["whole"]
+    for i, x in enumerate(seen["x"]):
+        want = lesson.runs.rates[i, -1, 0]
+        assert x == pytest.approx(seen["scale"] * seen["bar_length"](want), abs=1e-9)

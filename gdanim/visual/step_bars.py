@@ -11,8 +11,8 @@ started); labels are composed from cached glyphs.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, Axes, DashedLine, Line, MathTex, Rectangle, Text, ValueTracker, VGroup,
-                   VMobject)
+from manim import (DOWN, LEFT, RIGHT, UL, Axes, DashedLine, Dot, Line, MathTex, Rectangle, Text, ValueTracker,
+                   VGroup, VMobject)
 
 from gdanim.visual.leaderboard import GlyphWriter
 from gdanim.visual.theme import THEME, Theme
@@ -210,6 +210,26 @@ class StepHistory(VGroup):
             logs = np.log10(np.clip(values, 10.0**self.lo, 10.0**self.hi)) - self.lo
         return np.array([self.axes.c2p(x, y) for x, y in zip(steps, logs)])
 
+    def point_at(self, i: int, s: float, thin: bool = False) -> np.ndarray:
+        """Scene point of run ``i``'s line (or thin line) at step ``s`` (clamped to 1..last); a
+        fractional step lies on the straight piece between its two whole steps."""
+        s = float(min(max(s, 1), self.last))
+        k = int(s)
+        values = (self.thin if thin else self.values)[i, k:k + 2]
+        with np.errstate(divide="ignore"):
+            logs = np.log10(np.clip(values, 10.0**self.lo, 10.0**self.hi)) - self.lo
+        start = np.asarray(self.axes.c2p(k, logs[0]))
+        if s == k or len(logs) < 2:
+            return start
+        return start + (s - k) * (np.asarray(self.axes.c2p(k + 1, logs[1])) - start)
+
+    def window(self, first: float, last: float, color: str, opacity: float = 0.18) -> Rectangle:
+        """A translucent band over steps ``first``..``last``, the axes' full height."""
+        left, right = self.axes.c2p(first, 0), self.axes.c2p(last, self.hi - self.lo)
+        band = Rectangle(width=max(right[0] - left[0], 1e-3), height=right[1] - left[1], fill_color=color,
+                         fill_opacity=opacity, stroke_width=0)
+        return band.move_to((np.asarray(left) + np.asarray(right)) / 2)
+
     def _update(self) -> None:
         s = self.step.get_value()
         for lines, thin in ((self.lines, False), (self.thin_lines, True)):
@@ -218,3 +238,18 @@ class StepHistory(VGroup):
                 line.set_points_as_corners(pts if len(pts) > 1 else np.vstack([pts, pts]))
         x = min(max(s, 0), self.last)
         self.cursor.put_start_and_end_on(self.axes.c2p(x, 0), self.axes.c2p(x, self.hi - self.lo))
+
+
+class HistoryMarker(Dot):
+    """A dot riding run ``run``'s line of a StepHistory (``thin``: its second line) at step
+    ``self.at``, a tracker of its own: animate ``marker.at`` to sweep it along the history
+    while the step tracker (the runs, the bars) stays where it is."""
+
+    def __init__(self, history: StepHistory, run: int, *, thin: bool = False, at: float = 1,
+                 color: str | None = None, radius: float = 0.07, theme: Theme = THEME):
+        super().__init__(radius=radius, fill_color=color or theme.text, fill_opacity=1.0,
+                         stroke_color=theme.text, stroke_width=2.0)
+        self.history, self.run, self.thin = history, run, thin
+        self.at = ValueTracker(at)
+        self.add_updater(lambda m: m.move_to(m.history.point_at(m.run, m.at.get_value(), m.thin)))
+        self.update()
