@@ -140,3 +140,36 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(name, tmp_path):
             assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
         else:
             assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)
+
+
+def test_a_beat_lasts_its_reading_time_or_its_animations_whichever_is_longer(tmp_path):
+    from dataclasses import dataclass
+
+    from manim import Dot, linear
+
+    from gdanim.visual.lesson import FADE, LessonScene, MIN_CAPTION_SECONDS
+
+    @dataclass
+    class NoParams:
+        pass
+
+    class TwoBeats(LessonScene):
+        Params = NoParams
+
+        def construct(self):
+            dot = Dot()
+            self.add(dot)
+            with self.beat("Short.") as clock:  # a 0.5 s move under a 2 s caption: the beat waits
+                assert clock.duration == MIN_CAPTION_SECONDS
+                self.play(dot.animate.shift([1, 0, 0]), run_time=0.5, rate_func=linear)
+                assert 0 < clock.remaining < clock.duration
+            with self.beat("Long.") as clock:  # a 3 s move under a 2 s caption: the beat lasts 3 s
+                self.play(dot.animate.shift([-1, 0, 0]), run_time=3.0, rate_func=linear)
+                assert clock.remaining == 0
+
+    cues, plays = beat_plays(TwoBeats, NoParams(), tmp_path)
+    short, long = cues
+    assert (short.text, short.start, short.end) == ("Short.", 0.0, pytest.approx(MIN_CAPTION_SECONDS))
+    assert long.start == pytest.approx(short.end + FADE / 2)  # the old caption fades first
+    assert long.end == pytest.approx(long.start + FADE / 2 + 3.0)
+    assert plays[-1][1] == pytest.approx(long.end + FADE / 2)  # and the last one fades after its cue
