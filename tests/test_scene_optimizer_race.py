@@ -124,3 +124,49 @@ def test_scene_uses_the_plan():
 def test_dry_run_says_exactly_the_plan(tmp_path, values):
     p = Params(**values)
     assert [c.text for c in dry_run_cues(OptimizerRace, p, out_dir=tmp_path)] == plan(p).cue_texts()
+
+
+BEAT_SETS = [
+    {},
+    dict(landscape="himmelblau", optimizers=["gd", "adam", "momentum"], lrs={"gd": 0.05}, steps=60,
+         first_steps=10, first_seconds=1.0, race_seconds=2.0, hold_seconds=0.5),
+    dict(optimizers=["gd", "momentum"], lrs={"gd": 0.05, "momentum": 0.05}, first_seconds=1.0, hold_seconds=0.0),
+    dict(landscape="saddle", optimizers=["gd", "sgd", "rmsprop"], lrs={"gd": 0.01, "sgd": 0.01}, steps=40),
+    dict(optimizers=["adam"], steps=20, first_steps=20),
+]
+
+
+@pytest.mark.parametrize("values", BEAT_SETS, ids=["defaults", "himmelblau-diverging", "all-diverge",
+                                                   "saddle-identical", "time-trial"])
+def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
+    """test_visual's invariant for this scene: every play inside a beat lies within its cue (its
+    caption's fade-out just after); no other play - the course, the board - overlaps a caption.
+    And something plays under every caption (no dead picture), and lighting rows leaves the board whole."""
+    from test_visual import beat_plays
+
+    from gdanim.visual.lesson import FADE, CardCue
+
+    class Watched(OptimizerRace):  # what the scene holds at its end
+        def tear_down(self):
+            end.update(board=self.board, mobjects=list(self.mobjects), parts=[self.curve, *self.tracers])
+            super().tear_down()
+
+    end = {}
+    p = Params(**values)
+    cues, plays = beat_plays(Watched, p, tmp_path)
+    assert [c.text for c in cues] == plan(p).cue_texts()
+    # the highlights left the board whole and live: still in the scene, its updater at the last step
+    assert end["board"] in end["mobjects"] and end["board"]._shown == plan(p).runs.steps
+    assert all(part in end["mobjects"] for part in end["parts"])
+    captions = [c for c in cues if not isinstance(c, CardCue)]
+    assert captions
+    for start, end, beat in plays:
+        if beat is not None:
+            (cue,) = [c for c in captions if c.text == beat and c.start <= start + 1e-9 <= c.end + 1e-9]
+            assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
+        else:
+            assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)
+    # no dead caption: something plays under every caption for most of its cue
+    for cue in captions:
+        played = sum(min(end, cue.end) - max(start, cue.start) for start, end, beat in plays if beat == cue.text)
+        assert played >= 0.8 * (cue.end - cue.start), (cue.text, played, cue.end - cue.start)

@@ -98,7 +98,7 @@ class Leaderboard(VGroup):
         numbers.set_points(np.vstack([self.writer.points(f"{r + 1}.".rjust(self.prefix - 1)) + self._baseline(r)
                                       for r in range(n)]))
         self.rows = [VMobject(fill_color=c, fill_opacity=1.0, stroke_width=0) for c in colors]
-        self.heading = heading
+        self.heading, self.note = heading, note
         self.add(self.panel, heading, note, self.counter, numbers, *self.rows)
         self._shown = None
         self.refresh()
@@ -108,6 +108,14 @@ class Leaderboard(VGroup):
         """Left end of the baseline of row slot ``slot`` (0 = top), from the panel's corner."""
         corner = self.panel.get_corner(UL)
         return corner + self.pad * RIGHT + (self.top_offset + slot * self.row_height) * DOWN
+
+    def row_band(self, i: int, color) -> Rectangle:
+        """A clear band over the row of ``runs[i]`` where it stands now, the panel's width: fade
+        its fill in and out to highlight the row."""
+        slot = int(np.flatnonzero(self.order_at(self._shown) == i)[0])
+        band = Rectangle(width=self.panel.width - self.pad, height=self.row_height, stroke_width=0,
+                         fill_color=color, fill_opacity=0.0)
+        return band.move_to([self.panel.get_center()[0], self._baseline(slot)[1] + self.writer.height / 2, 0])
 
     def order_at(self, k: int) -> np.ndarray:
         """Indices into ``runs``, best first, at step ``k``."""
