@@ -1,8 +1,10 @@
 """A tour of loss landscapes: plain gradient descent on one terrain after another.
 
 The plan (gdanim.lessons.landscape_tour) runs the engine and words every caption; this scene
-draws each stop: heading and formula, the terrain, the runs under the setup caption, the
-outcome captions with their labels.
+draws each stop, one beat a caption: under the terrain caption the heading and terrain fade in,
+the formula and the minima (or saddle point) it names are pointed at and the runs appear at
+their starts; under the outcome caption the runs descend, their labels fade in and the balls
+pulse where they ended.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from manim import (DEGREES, DOWN, RIGHT, UP, BackgroundRectangle, Circle, FadeIn, FadeOut, MathTex, Text,
-                   VGroup, linear)
+from manim import (DEGREES, DOWN, RIGHT, UP, AnimationGroup, BackgroundRectangle, Circle, FadeIn, FadeOut,
+                   Flash, Indicate, MathTex, Succession, Text, VGroup, linear)
 
+from gdanim.display import point_at
 from gdanim.lessons.landscape_tour import OPTIMIZER, Params, Visit, plan
 from gdanim.optimizers import OPTIMIZERS
 from gdanim.visual.contours import ContourMap
@@ -26,6 +29,16 @@ STAGE_CENTER = np.array([0.0, 0.2, 0.0])  # middle band, between the heading and
 STAGE_HEIGHT = 5.5
 STAGE_WIDTH = 8.6
 FADE_STAGE = 0.6
+MIN_POINTER = 0.8  # shortest pulse or flash pointing at what a caption names
+MIN_DESCENT = 1.0  # shortest descent
+SETTLED = 0.02  # scene units (about a pixel at 480p): a ball moving less has visibly arrived
+SETTLED_SECONDS = 0.3  # the steps after every ball has visibly arrived
+PULSE_SECONDS = 1.2  # one pulse of a named thing
+
+
+def peak(t: float) -> float:
+    """Up and back down at a steady pace: a pulse that keeps moving to its last frame."""
+    return 1.0 - abs(2.0 * t - 1.0)
 
 
 @dataclasses.dataclass
@@ -38,6 +51,8 @@ class Shown:
     tracers: list
     rings: VGroup
     labels: VGroup
+    start: float  # video time the stop began
+    tracers_added: bool = False
     descended: bool = False
 
 
@@ -53,22 +68,25 @@ class LandscapeTour(LessonScene):
         shown: Shown | None = None
         for beat in lesson.beats:
             visit = lesson.runs[beat.facts["stop"]]
-            if shown is None or shown.visit is not visit:
-                if shown is not None:
-                    self.leave(shown)
-                shown = self.arrive(visit, len(lesson.runs))
-            if beat.kind == "outcome" and not shown.descended:
-                self.descend(shown)
-            self.say(beat.caption)
-            if beat.facts.get("labels"):
-                shown.labels = self.end_labels(shown.stage, beat.facts["labels"])
-                self.play(FadeIn(shown.labels), run_time=FADE)
+            if shown is not None and shown.visit is not visit:
+                self.leave(shown)  # between beats: no caption is up
+                shown = None
+            with self.beat(beat.caption) as clock:
+                if shown is None:
+                    shown = self.arrive(visit, len(lesson.runs), clock.start)
+                if beat.kind == "outcome" and not shown.descended:
+                    self.descend(shown, beat, clock)
+                elif beat.kind == "outcome":
+                    self.pulse_ends(shown, named_runs(beat, visit), clock.remaining)
+                else:
+                    self.point_out(shown, beat, clock)
         if shown is not None:
             self.leave(shown)
         self.show_takeaway(lesson.takeaway)
 
-    def arrive(self, visit: Visit, total: int) -> Shown:
-        """Heading, formula and terrain fade in; the runs wait at their starts."""
+    def arrive(self, visit: Visit, total: int, start: float) -> Shown:
+        """Heading, formula and terrain fade in (under the terrain caption); the runs wait, unseen,
+        at their starts until the caption names them."""
         p, stop, land = self.params, visit.stop, visit.stop.land
         if stop.view == "surface":
             phi = p.camera_phi if stop.phi is None else stop.phi
@@ -86,34 +104,115 @@ class LandscapeTour(LessonScene):
         heading = self.heading(land, visit.index, total)
         self.add_fixed_in_frame_mobjects(heading)
         self.play(FadeIn(heading), FadeIn(stage), run_time=FADE_STAGE)
-        self.step_tracker.set_value(0)
         drawn = dataclasses.replace(visit.traj, stop_step=visit.shown)
         tracers = [TrajectoryTracer(stage, drawn, run, self.step_tracker, color=OPTIMIZERS[OPTIMIZER].color)
                    for run in range(visit.traj.n_runs)]
         rings = self.start_rings(stage, visit) if stop.view == "contour" else VGroup()
-        self.add(rings)
-        self.add_tracers(*tracers)
-        return Shown(visit, heading, stage, tracers, rings, VGroup())
+        return Shown(visit, heading, stage, tracers, rings, VGroup(), start)
 
-    def descend(self, shown: Shown) -> None:
-        """The runs play to their last drawn step, under the setup caption."""
-        p = self.params
-        fades = 2 * FADE_STAGE + 2 * FADE + (FADE if shown.visit.labels else 0.0)
-        run_time = max(1.0, p.seconds_per_stop - fades - p.hold_seconds)
-        self.play(self.step_tracker.animate.set_value(int(shown.visit.shown.max())), run_time=run_time,
-                  rate_func=linear)
+    def point_out(self, shown: Shown, beat, clock) -> None:
+        """A terrain caption read over its picture: the formula pulses, the minima (or the saddle
+        point) it names flash, then the runs appear at their starts and pulse, the reading time
+        shared between them."""
+        parts = []
+        for said in beat.facts.get("said", []):
+            if "landscape" in said:  # the terrain sentence: the formula, then the points it names
+                parts.append(lambda t: self.pulse(shown.heading[2], t, scale_factor=1.15))
+                points = list(said.get("minima", []))
+                if said.get("saddle_point") is not None:
+                    points.append(said["saddle_point"])
+                if points:
+                    parts.append(lambda t, points=points: self.flash(shown, points, t))
+            if "starts" in said:  # the setup sentence: the runs at their starts
+                parts.append(lambda t: self.show_starts(shown, t))
+        if not parts:  # a caption naming neither: the heading it is about
+            parts.append(lambda t: self.pulse(shown.heading, t, scale_factor=1.05))
+        for i, part in enumerate(parts):
+            part(max(MIN_POINTER, clock.remaining / (len(parts) - i)))
+
+    def flash(self, shown: Shown, points, run_time: float) -> None:
+        """Flashes at each named point of the landscape, on the terrain, about once a PULSE_SECONDS."""
+        land, stage = shown.visit.stop.land, shown.stage
+        where = [stage.to_scene(np.append(xy, land.value(np.asarray(xy, dtype=float))))[0] for xy in points]
+        n = max(1, round(run_time / PULSE_SECONDS))
+        self.play(Succession(*(AnimationGroup(*(Flash(w, color=THEME.text, line_length=0.3, flash_radius=0.22,
+                                                      num_lines=10, line_stroke_width=4, time_width=0.6)
+                                                for w in where)) for _ in range(n))),
+                  run_time=run_time)
+
+    def show_starts(self, shown: Shown, run_time: float) -> None:
+        """The balls (and contour views' start rings) appear at the starts, then pulse."""
+        if not shown.tracers_added:
+            self.add_tracers(*shown.tracers)
+            balls = VGroup(*(t.ball for t in shown.tracers))
+            self.play(FadeIn(balls, scale=2.0), FadeIn(shown.rings), run_time=min(FADE, run_time / 2))
+            shown.tracers_added = True
+            run_time -= min(FADE, run_time / 2)
+        self.pulse_ends(shown, range(len(shown.tracers)), run_time)
+
+    def pulse_ends(self, shown: Shown, runs, run_time: float) -> None:
+        """The named runs' balls pulse where they are, about once a PULSE_SECONDS."""
+        balls = [shown.tracers[r].ball for r in runs if 0 <= r < len(shown.tracers)]
+        if balls and run_time > 0:
+            self.pulse(VGroup(*balls), max(run_time, MIN_POINTER / 2), scale_factor=1.8)
+
+    def pulse(self, mobject, run_time: float, scale_factor: float) -> None:
+        """Indicate ``mobject`` again and again over ``run_time``, never resting between pulses."""
+        n = max(1, round(run_time / PULSE_SECONDS))
+        self.play(Succession(*(Indicate(mobject, scale_factor=scale_factor, rate_func=peak) for _ in range(n))),
+                  run_time=run_time)
+
+    def descend(self, shown: Shown, beat, clock) -> None:
+        """Under the first outcome caption: the runs play to their last drawn step over its reading
+        time (the stop lasting at least seconds_per_stop), their labels fade in, and the balls pulse
+        where they ended for hold_seconds. Steps that no longer move a ball visibly (a run
+        creeping into its minimum) play quickly, so the reading time goes to the moving part."""
+        p, visit = self.params, shown.visit
+        if not shown.tracers_added:
+            self.show_starts(shown, MIN_POINTER)
+        last, settled = int(visit.shown.max()), self.settled_step(shown)
+        tail = SETTLED_SECONDS if settled < last else 0.0
+        labels = beat.facts.get("labels") or ()
+        closing = tail + p.hold_seconds + (FADE if labels else 0.0)
+        left_of_stop = p.seconds_per_stop - (self.now - shown.start) - closing - FADE / 2 - FADE_STAGE
+        if settled > 0:
+            run_time = max(MIN_DESCENT, clock.remaining - closing, left_of_stop)
+            self.play(self.step_tracker.animate.set_value(settled), run_time=run_time, rate_func=linear)
+        if tail:
+            self.play(self.step_tracker.animate.set_value(last), run_time=tail, rate_func=linear)
         shown.descended = True
+        if labels:
+            shown.labels = self.end_labels(shown.stage, labels)
+            self.play(FadeIn(shown.labels), run_time=FADE)
+        self.pulse_ends(shown, named_runs(beat, visit), max(p.hold_seconds, clock.remaining))
+
+    @staticmethod
+    def settled_step(shown: Shown) -> int:
+        """The first step from which every ball stays within SETTLED of where it ends."""
+        last = int(shown.visit.shown.max())
+        settled = 0
+        for tracer in shown.tracers:
+            at = np.array([point_at(tracer.path, k * tracer.SUBSTEPS) for k in range(last + 1)])
+            away = np.linalg.norm(at - at[-1], axis=1)
+            farther = np.maximum.accumulate(away[::-1])[::-1]  # the farthest it still gets from its end
+            settled = max(settled, int(np.argmax(farther < SETTLED)))
+        return settled
 
     def leave(self, shown: Shown) -> None:
-        """Hold on the finished runs, then clear the stop."""
+        """Clear the stop, between beats."""
         if not shown.descended:
-            self.descend(shown)
-        self.wait(self.params.hold_seconds)
-        self.clear_caption()
+            if not shown.tracers_added:
+                self.add_tracers(*shown.tracers)
+                self.add(shown.rings)
+                shown.tracers_added = True
+            self.play(self.step_tracker.animate.set_value(int(shown.visit.shown.max())), run_time=MIN_DESCENT,
+                      rate_func=linear)
+            shown.descended = True
         self.play(FadeOut(shown.heading), FadeOut(shown.stage), *(FadeOut(t) for t in shown.tracers),
                   FadeOut(shown.rings), FadeOut(shown.labels), run_time=FADE_STAGE)
         self.remove_fixed_in_frame_mobjects(shown.heading)
         self.renderer.camera.remove_fixed_orientation_mobjects(*(t.ball for t in shown.tracers))
+        self.step_tracker.set_value(0)  # the next stop's runs start at step 0
 
     @staticmethod
     def heading(land, index: int, total: int) -> VGroup:
@@ -143,3 +242,14 @@ class LandscapeTour(LessonScene):
             label.next_to(where, UP if where[1] >= centre[1] else DOWN, buff=0.16)
             labels.add(BackgroundRectangle(label, color=THEME.panel, fill_opacity=0.8, buff=0.05), label)
         return labels
+
+
+def named_runs(beat, visit: Visit) -> list[int]:
+    """The runs an outcome caption speaks of (from its facts), else all of the stop's runs."""
+    runs = []
+    for said in beat.facts.get("said", []):
+        for part in [said, *said.get("ends", [])]:
+            named = part.get("runs", [])
+            if isinstance(named, list):
+                runs += [r for r in named if isinstance(r, int) and r not in runs]
+    return runs or list(range(visit.traj.n_runs))

@@ -108,3 +108,73 @@ def test_dry_run_defaults_say_the_plan(tmp_path):
 def test_dry_run_altered_params_say_the_plan(tmp_path, values):
     p = Params(**values)
     assert [c.text for c in dry_run_cues(LandscapeTour, p, out_dir=tmp_path)] == plan(p).cue_texts()
+
+
+BEAT_PARAM_SETS = [
+    {},
+    {"stops": ["saddle", "himmelblau", "booth"], "seconds_per_stop": 4.0, "hold_seconds": 0.0,
+     "surface_resolution": 8,
+     "runs": {"saddle": {"view": "contour", "starts": [[1.5, 1e-3], [-1.5, -1e-3]]},
+              "himmelblau": {"starts": [[1.0, 1.0], [2.0, 2.0]], "steps": 40},
+              "booth": {"lr": 0.02, "steps": 30, "view": "surface", "theta": -45.0}}},
+]
+
+
+class Logged(LandscapeTour):
+    """LandscapeTour noting every wait (start, seconds, caption of its beat) and, after every play,
+    the caption of its beat and the optimizer step shown."""
+
+    waits: list = []
+    steps: list = []
+
+    def wait(self, duration=1.0, *args, **kwargs):
+        Logged.waits.append((self.now, duration, self.open_beat))
+        super().wait(duration, *args, **kwargs)
+
+    def play(self, *args, **kwargs):
+        beat = self.open_beat
+        super().play(*args, **kwargs)
+        Logged.steps.append((beat, self.step_tracker.get_value()))
+
+
+@pytest.mark.parametrize("values", BEAT_PARAM_SETS)
+def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
+    """test_visual's invariant for this scene: every play inside a beat lies within its cue (its
+    caption's fade-out just after); no other play - the next stop's terrain - overlaps a caption."""
+    from test_visual import beat_plays
+
+    from gdanim.visual.lesson import FADE, CardCue
+
+    p = Params(**values)
+    cues, plays = beat_plays(LandscapeTour, p, tmp_path)
+    assert [c.text for c in cues] == plan(p).cue_texts()
+    captions = [c for c in cues if not isinstance(c, CardCue)]
+    assert captions
+    for start, end, beat in plays:
+        if beat is not None:
+            (cue,) = [c for c in captions if c.text == beat and c.start <= start + 1e-9 <= c.end + 1e-9]
+            assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
+        else:
+            assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)
+
+
+@pytest.mark.parametrize("values", BEAT_PARAM_SETS)
+def test_every_caption_is_read_over_a_moving_picture(tmp_path, values):
+    """No caption waits out its reading time over a still picture; the runs stay at their starts
+    under the terrain captions and descend under each stop's first outcome caption."""
+    from test_visual import beat_plays
+
+    p = Params(**values)
+    lesson = plan(p)
+    Logged.waits, Logged.steps = [], []
+    beat_plays(Logged, p, tmp_path)
+    assert [(start, beat) for start, seconds, beat in Logged.waits if beat is not None and seconds > 0.05] == []
+    kinds = {beat.caption: beat.kind for beat in lesson.beats}
+    assert all(step == 0 for beat, step in Logged.steps if kinds.get(beat) == "terrain")
+    firsts = {}
+    for beat in lesson.beats:
+        if beat.kind == "outcome":
+            firsts.setdefault(beat.facts["stop"], beat.caption)
+    for stop, caption in firsts.items():
+        shown = [step for beat, step in Logged.steps if beat == caption]
+        assert shown[0] == 0 and shown[-1] == lesson.runs[stop].shown.max(), caption

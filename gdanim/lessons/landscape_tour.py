@@ -57,7 +57,7 @@ class Params:
     tol_grad: float = param(1e-3, "a run stops once its gradient norm falls below this")
     seconds_per_stop: float = param(8.0, "seconds on each landscape: fade in, descent, hold, fade out "
                                          "(long captions add reading time)")
-    hold_seconds: float = param(1.0, "pause on each landscape's finished runs before moving on")
+    hold_seconds: float = param(1.0, "pulse of each landscape's finished runs (their end balls) before moving on")
     camera_phi: float = param(50.0, "3D views: camera polar angle in degrees (a run's 'phi' overrides)")
     camera_theta: float = param(-60.0, "3D views: camera azimuth in degrees (a run's 'theta' overrides)")
     surface_resolution: int = param(18, "surface faces per side (render time grows with its square)")
