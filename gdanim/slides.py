@@ -49,21 +49,25 @@ def _seconds(parts) -> float:
 
 
 def beats_from_cues(cues: list[Cue], duration: float) -> list[Beat]:
-    """One beat per caption, covering the whole video without gaps: a beat runs from its caption's
-    start to the next caption's start (so it includes the animation played under the caption);
-    the first starts at 0, the last ends with the video. No cues: the video is one beat."""
+    """One beat per caption, covering the whole video without gaps: a beat ends where its
+    caption's cue ends, so the slide pauses on the caption's own picture (a lesson's beats draw
+    nothing of the next beat while a caption is up); the transition to the next caption (the
+    fade, a panel swap) plays with the next beat. The first starts at 0, the last ends with the
+    video. No cues: the video is one beat."""
     ordered = sorted((c for c in cues if c.start < duration), key=lambda c: c.start)
-    starts, texts = [], []
+    starts, ends, texts = [], [], []
     for cue in ordered:
         if starts and cue.start - starts[-1] < MIN_BEAT_SECONDS:
             texts[-1] = f"{texts[-1]}\n{cue.text}"
+            ends[-1] = max(ends[-1], min(cue.end, duration))
             continue
         starts.append(max(cue.start, 0.0))
+        ends.append(min(cue.end, duration))
         texts.append(cue.text)
     if not starts:
         return [Beat(0.0, duration, "")]
-    starts[0] = 0.0
-    ends = starts[1:] + [duration]
+    ends[-1] = duration
+    starts = [0.0] + ends[:-1]
     return [Beat(round(s, 3), round(e, 3), t) for s, e, t in zip(starts, ends, texts)]
 
 

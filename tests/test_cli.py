@@ -143,8 +143,8 @@ def test_killed_render_leaves_previous_output_and_next_run_works(tmp_path):
 def test_preview_at_a_step_and_a_time(tmp_path):
     out = tmp_path / "media"
     done = gdanim("preview", "DotA", "--step", "5", "--quality", "tiny", "--out", str(out), check=0)
-    # the caption fades in over 0.4 s, then the tracker runs 0 -> 10 linearly over 1 s
-    assert done.stdout.strip() == str(out / "preview" / "DotA-t0.90.png")
+    # the caption fades in over 0.2 s, then the tracker runs 0 -> 10 linearly over 1 s
+    assert done.stdout.strip() == str(out / "preview" / "DotA-t0.70.png")
     frame = imageio_ffmpeg.read_frames(done.stdout.strip())
     assert tuple(next(frame)["size"]) == (256, 144)
     done = gdanim("preview", "DotA", "--time", "0.2", "--quality", "tiny", "--out", str(out), check=0)

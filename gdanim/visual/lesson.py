@@ -12,7 +12,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import ClassVar
 
-from manim import FadeIn, FadeOut, FullScreenRectangle, ThreeDScene, ValueTracker
+from manim import FadeIn, FadeOut, FullScreenRectangle, ThreeDScene, ValueTracker, config
 
 from gdanim.lessons.plan import takeaway_cue, title_cue
 from gdanim.subtitles import Cue
@@ -58,8 +58,6 @@ class LessonScene(ThreeDScene):
         self.step_tracker = ValueTracker(0)
         self.cues: list[Cue] = []
         self.open_beat: str | None = None  # the caption of the beat being played, if any
-        self._caption: Caption | None = None
-        self._caption_start = 0.0
         self.voice = None  # a gdanim.voice.Voice: cues are spoken, beats last their speech
         self.end_card = None  # a gdanim.visual.end_card.EndCard shown after the lesson
         super().__init__(**kwargs)
@@ -68,8 +66,6 @@ class LessonScene(ThreeDScene):
         self.camera.background_color = THEME.background
 
     def tear_down(self):
-        """A caption still up at the end keeps its reading time and becomes the last cue."""
-        self._close_caption()
         if self.end_card is not None:
             self._show_end_card()
         super().tear_down()
@@ -130,51 +126,19 @@ class LessonScene(ThreeDScene):
         yield clock
         if clock.remaining > 0:
             self.wait(clock.remaining)
+        frame = 1 / config.frame_rate
+        if clock.remaining > frame / 2:  # manim truncates a wait's frames: 1.2 s at 5 fps gave 1.0 s
+            self.wait(frame)
         self.open_beat = None
         self.cues.append(Cue(start, self.now, caption.text))
         self.play(FadeOut(caption), run_time=FADE / 2)
         self.remove_fixed_in_frame_mobjects(caption)
 
-    def say(self, text: str) -> None:
-        """Start a caption beat: the previous caption fades out, this one fades in."""
-        caption = Caption(text)
-        old = self._close_caption()  # the old caption keeps its reading time first
-        start = self.now  # the beat (and its cue) begins as the old caption leaves
-        fade = FADE if old is None else FADE / 2
-        if old is not None:  # out, then in: a cross-fade superimposes two captions unreadably
-            self.play(FadeOut(old), run_time=fade)
-        self.add_fixed_in_frame_mobjects(caption)
-        self.play(FadeIn(caption), run_time=fade)
-        self._caption, self._caption_start = caption, start
-
-    def finish_reading(self) -> None:
-        """Wait until the caption on screen has had its reading time, leaving it up: call it
-        before an animation that belongs to the next beat."""
-        if self._caption is not None:
-            left = self._reading_seconds(self._caption.text) - (self.now - self._caption_start)
-            if left > 0:
-                self.wait(left)
-
     def _reading_seconds(self, text: str) -> float:
         return max(MIN_CAPTION_SECONDS, len(text) / READING_CHARS_PER_SECOND, self._speech_seconds(text))
 
-    def clear_caption(self) -> None:
-        old = self._close_caption()
-        if old is not None:
-            self.play(FadeOut(old), run_time=FADE)
-
-    def _close_caption(self):
-        """End the current cue, after its reading time; return its mobject (still shown) or None."""
-        if self._caption is not None:
-            self.finish_reading()
-        old, self._caption = self._caption, None
-        if old is not None:
-            self.cues.append(Cue(self._caption_start, self.now, old.text))
-        return old
-
     def show_takeaway(self, text: str, hold: float = 6.0) -> None:
         """Closing card over a dimmed scene; its text is also the last subtitle cue."""
-        self.clear_caption()
         dim = FullScreenRectangle(fill_color=THEME.background, fill_opacity=0.75, stroke_width=0)
         card = TakeawayCard(text)
         self.add_fixed_in_frame_mobjects(dim, card)

@@ -23,5 +23,5 @@ class ThreeBeats(LessonScene):
         dot = Dot()
         self.add(dot)
         for n, direction in enumerate((RIGHT, LEFT, RIGHT), start=1):
-            self.say(f"Beat {n}: the {self.params.label} moves.")
-            self.play(dot.animate.shift(self.params.shift * direction), run_time=0.6, rate_func=linear)
+            with self.beat(f"Beat {n}: the {self.params.label} moves."):
+                self.play(dot.animate.shift(self.params.shift * direction), run_time=0.6, rate_func=linear)

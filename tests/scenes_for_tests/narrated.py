@@ -28,8 +28,7 @@ class Narrated(LessonScene):
         self.add(dot)
         self.show_title("Tiny lesson", "one dot", hold=0.6)
         self.play(dot.animate.shift(RIGHT), run_time=self.params.seconds, rate_func=linear)  # no cue
-        self.say("The dot steps right: each step moves it a little closer to where the loss is lowest.")
-        self.play(dot.animate.shift(RIGHT), run_time=self.params.seconds, rate_func=linear)
-        self.clear_caption()
+        with self.beat("The dot steps right: each step moves it a little closer to where the loss is lowest."):
+            self.play(dot.animate.shift(RIGHT), run_time=self.params.seconds, rate_func=linear)
         self.play(dot.animate.shift(-2 * RIGHT), run_time=self.params.seconds, rate_func=linear)  # no cue
         self.show_takeaway("Small steps.", hold=0.6)

@@ -20,9 +20,9 @@ class DotA(LessonScene):
     Params = DotParams
 
     def construct(self):
-        self.say("A dot moves.")
-        self.play(Dot().animate.shift(self.params.shift * RIGHT), self.step_tracker.animate.set_value(10),
-                  run_time=self.params.seconds, rate_func=linear)
+        with self.beat("A dot moves."):
+            self.play(Dot().animate.shift(self.params.shift * RIGHT), self.step_tracker.animate.set_value(10),
+                      run_time=self.params.seconds, rate_func=linear)
 
 
 class DotB(DotA):
