@@ -160,20 +160,11 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
     """Nothing of the next beat is drawn while a caption is up: every play inside a beat lies
     within its cue (its caption's fade-out just after), and no other play overlaps a caption
     (the invariant of tests/test_visual.py, on this scene)."""
-    from test_visual import beat_plays
-
-    from gdanim.visual.lesson import FADE, CardCue
+    from test_visual import assert_beats_own_their_plays, beat_plays
 
     cues, plays = beat_plays(AdaptiveLearningRates, Params(**values), tmp_path)
-    captions = [c for c in cues if not isinstance(c, CardCue)]
     assert [c.text for c in cues] == plan(Params(**values)).cue_texts()
-    assert captions
-    for start, end, beat in plays:
-        if beat is not None:
-            (cue,) = [c for c in captions if c.text == beat and c.start <= start + 1e-9 <= c.end + 1e-9]
-            assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
-        else:
-            assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)
+    assert_beats_own_their_plays(cues, plays)
 
 
 def test_highlights_leave_the_panels_whole_and_live(tmp_path):

@@ -136,16 +136,11 @@ def test_dry_run_says_exactly_the_plan(tmp_path, overrides):
 def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, overrides):
     """Nothing of the next beat is drawn while a caption is up (tests/test_visual.py's invariant):
     every play inside a beat lies within its cue, and no play outside a beat overlaps a caption."""
-    from test_visual import beat_plays
+    from test_visual import assert_beats_own_their_plays, beat_plays
 
-    from gdanim.visual.lesson import FADE, CardCue
+    from gdanim.visual.lesson import CardCue
 
     cues, plays = beat_plays(ConvergenceCriteria, Params(**overrides), tmp_path)
     captions = [c for c in cues if not isinstance(c, CardCue)]
     assert [c.text for c in captions] == [b.caption for b in plan(Params(**overrides)).beats]
-    for start, end, beat in plays:
-        if beat is not None:
-            (cue,) = [c for c in captions if c.text == beat and c.start <= start + 1e-9 <= c.end + 1e-9]
-            assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
-        else:
-            assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)
+    assert_beats_own_their_plays(cues, plays)

@@ -141,21 +141,13 @@ class Logged(LandscapeTour):
 def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
     """test_visual's invariant for this scene: every play inside a beat lies within its cue (its
     caption's fade-out just after); no other play - the next stop's terrain - overlaps a caption."""
-    from test_visual import beat_plays
+    from test_visual import assert_beats_own_their_plays, beat_plays
 
-    from gdanim.visual.lesson import FADE, CardCue
 
     p = Params(**values)
     cues, plays = beat_plays(LandscapeTour, p, tmp_path)
     assert [c.text for c in cues] == plan(p).cue_texts()
-    captions = [c for c in cues if not isinstance(c, CardCue)]
-    assert captions
-    for start, end, beat in plays:
-        if beat is not None:
-            (cue,) = [c for c in captions if c.text == beat and c.start <= start + 1e-9 <= c.end + 1e-9]
-            assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
-        else:
-            assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)
+    assert_beats_own_their_plays(cues, plays)
 
 
 @pytest.mark.parametrize("values", BEAT_PARAM_SETS)

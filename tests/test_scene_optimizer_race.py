@@ -142,9 +142,9 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
     """test_visual's invariant for this scene: every play inside a beat lies within its cue (its
     caption's fade-out just after); no other play - the course, the board - overlaps a caption.
     And something plays under every caption (no dead picture), and lighting rows leaves the board whole."""
-    from test_visual import beat_plays
+    from test_visual import assert_beats_own_their_plays, beat_plays
 
-    from gdanim.visual.lesson import FADE, CardCue
+    from gdanim.visual.lesson import CardCue
 
     class Watched(OptimizerRace):  # what the scene holds at its end
         def tear_down(self):
@@ -158,15 +158,8 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
     # the highlights left the board whole and live: still in the scene, its updater at the last step
     assert end["board"] in end["mobjects"] and end["board"]._shown == plan(p).runs.steps
     assert all(part in end["mobjects"] for part in end["parts"])
-    captions = [c for c in cues if not isinstance(c, CardCue)]
-    assert captions
-    for start, end, beat in plays:
-        if beat is not None:
-            (cue,) = [c for c in captions if c.text == beat and c.start <= start + 1e-9 <= c.end + 1e-9]
-            assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
-        else:
-            assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)
+    assert_beats_own_their_plays(cues, plays)
     # no dead caption: something plays under every caption for most of its cue
-    for cue in captions:
+    for cue in (c for c in cues if not isinstance(c, CardCue)):
         played = sum(min(end, cue.end) - max(start, cue.start) for start, end, beat in plays if beat == cue.text)
         assert played >= 0.8 * (cue.end - cue.start), (cue.text, played, cue.end - cue.start)

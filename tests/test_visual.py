@@ -124,14 +124,11 @@ def beat_plays(cls, params, out_dir):
     return scene.cues, plays
 
 
-@pytest.mark.parametrize("name", ["GradientDescent3D"])
-def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(name, tmp_path):
+def assert_beats_own_their_plays(cues, plays) -> None:
     """Nothing of the next beat is drawn while a caption is up: every play inside a beat lies
     within its cue (its caption's fade-out just after), and no other play overlaps a caption."""
     from gdanim.visual.lesson import FADE, CardCue
 
-    cls = discover_scenes()[name]
-    cues, plays = beat_plays(cls, cls.Params(), tmp_path)
     captions = [c for c in cues if not isinstance(c, CardCue)]
     assert captions
     for start, end, beat in plays:
@@ -140,6 +137,14 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(name, tmp_path):
             assert cue.start - 1e-9 <= start and end <= cue.end + FADE / 2 + 1e-9, (beat, start, end)
         else:
             assert all(end <= c.start + 1e-9 or start >= c.end - 1e-9 for c in captions), (start, end)
+
+
+@pytest.mark.parametrize("values", [{}, {"optimizer": "adam", "steps": 8, "landscape": "bowl"}])
+def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(values, tmp_path):
+    cls = discover_scenes()["GradientDescent3D"]
+    cues, plays = beat_plays(cls, cls.Params(**values), tmp_path)
+    assert [c.text for c in cues] == cls.plan(cls.Params(**values)).cue_texts()
+    assert_beats_own_their_plays(cues, plays)
 
 
 def test_a_beat_lasts_its_reading_time_or_its_animations_whichever_is_longer(tmp_path):
