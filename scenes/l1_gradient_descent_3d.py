@@ -6,13 +6,15 @@ this module only draws it.
 
 from __future__ import annotations
 
-from manim import DEGREES, DL, UP, UR, FadeIn, Indicate, MathTex, linear
+from manim import DEGREES, DL, UP, UR, FadeIn, MathTex, linear
 
 from gdanim.lessons.gradient_descent_3d import Params, plan
 from gdanim.visual import HUD, THEME, LessonScene, LossSurface, TrajectoryTracer, optimizer_color
 from gdanim.visual.arrows import StepArrow
 from gdanim.visual.emphasis import Pulse
 from gdanim.visual.equation import EquationCard
+
+PULSE_SECONDS = 1.2  # one pulse of the thing a caption names
 
 
 class GradientDescent3D(LessonScene):
@@ -64,7 +66,8 @@ class GradientDescent3D(LessonScene):
                     if run.shown > start:
                         self.play(step.animate.set_value(run.shown), rate_func=linear,
                                   run_time=max((run.shown - start) * p.seconds_per_step, clock.remaining))
-            else:  # result: the ball where the run ended, pulsing while its numbers are read
+            else:  # result: the ball where the run ended, pulsing (about once a second) while its numbers are read
                 with self.beat(beat.caption) as clock:
-                    self.play(Indicate(tracer.ball, scale_factor=1.8), run_time=max(clock.remaining, 1.0))
+                    for left in range(max(round(clock.remaining / PULSE_SECONDS), 1), 0, -1):
+                        self.play(Pulse(tracer.ball, scale_factor=1.8), run_time=max(clock.remaining / left, 0.5))
         self.show_takeaway(lesson.takeaway)

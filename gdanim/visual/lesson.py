@@ -124,9 +124,9 @@ class LessonScene(ThreeDScene):
         self.play(FadeIn(caption), run_time=FADE / 2)
         clock = BeatClock(self, start, self._reading_seconds(text))
         yield clock
-        if clock.remaining > 0:
-            self.wait(clock.remaining)
         frame = 1 / config.frame_rate
+        if clock.remaining > frame / 2:  # (less is float noise: a wait would add a whole frame)
+            self.wait(clock.remaining)
         if clock.remaining > frame / 2:  # manim truncates a wait's frames: 1.2 s at 5 fps gave 1.0 s
             self.wait(frame)
         self.open_beat = None
