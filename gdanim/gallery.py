@@ -104,9 +104,11 @@ def gallery_html(cards: list[Card], title: str = "Course gallery") -> str:
             media.append(f'<figure><img src="{e(card.links["gif"])}" alt="{e(card.scene)}: '
                          f'{e(card.description)}"><figcaption>GIF for course pages</figcaption></figure>')
         if "mp4" in card.links:
-            # inlined: a file:// page may not fetch a .vtt file (Chromium), a data: URI it may
+            # inlined: a file:// page may not fetch a .vtt file (Chromium), a data: URI it may.
+            # Not `default`: the video draws its captions itself, and a default track would show
+            # them twice; the page loads the track hidden, for the player's captions button.
             vtt = "data:text/vtt;base64," + base64.b64encode(card.captions.encode()).decode()
-            track = (f'<track kind="captions" src="{vtt}" srclang="en" label="English" default>'
+            track = (f'<track kind="captions" src="{vtt}" srclang="en" label="English">'
                      if card.captions else "")
             media.append(f'<figure><video controls preload="metadata" src="{e(card.links["mp4"])}">{track}'
                          f'</video><figcaption>MP4{" with captions" if track else ""}</figcaption></figure>')
@@ -195,6 +197,9 @@ _PAGE = """<!doctype html>
 </main>
 <script>
 "use strict";
+for (const video of document.querySelectorAll("video")) {{  // captions loaded, off until asked for
+  for (const track of video.textTracks) track.mode = "hidden";
+}}
 for (const button of document.querySelectorAll("button.copy")) {{
   button.addEventListener("click", () => {{
     const code = button.parentElement.querySelector("code");

@@ -391,6 +391,9 @@ def test_gallery_loads_every_media_file_without_console_errors(browser, media, s
     assert sizes[4][:2] == [256, 144] and sizes[4][2] == pytest.approx(6.6, abs=0.1)  # ThreeBeats.mp4
     assert sizes[5] == 3 and sizes[2] == 1  # captions parsed: 3 and 1 cues
     assert sizes[3] == [256, 144]  # the GIF, never upscaled
+    # the videos draw their captions: the tracks are loaded for the captions button, not shown twice
+    assert browser.eval("[...document.querySelectorAll('track')].map(t => [t.default, t.track.mode])") \
+        == [[False, "hidden"], [False, "hidden"]]
     assert browser.eval("document.querySelector('#ThreeBeats .desc').textContent") == \
         'Three captions, three moves: <one> beat each & "quoted".'
     assert browser.eval("[...document.querySelectorAll('#ThreeBeats tr.changed th')].map(e => e.textContent)") \
