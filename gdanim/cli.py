@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from gdanim.render import FORMATS, QUALITIES
+from gdanim.render import CAPTION_MODES, FORMATS, QUALITIES
 
 
 class Failure(click.ClickException):
@@ -90,11 +90,14 @@ def list_scenes():
               help="speak the captions offline (espeak-ng) into the MP4's audio; beats last their speech")
 @click.option("--burn-captions", is_flag=True,
               help="GIF: draw the caption beats into the frames at GIF size, over the scene's own")
+@click.option("--captions", type=click.Choice(CAPTION_MODES), default="screen", show_default=True,
+              help="screen: drawn in the video and in .srt/.vtt; soft: only in .srt/.vtt (a clean "
+                   "picture, for live narration or a player's captions button); none: nowhere")
 @click.option("--end-card", is_flag=True,
               help="close the video on a card with its parameters and the command that regenerates it")
 @click.pass_context
 def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, gif_width, gif_fps,
-           voice, burn_captions, end_card):
+           voice, burn_captions, end_card, captions):
     """Render SCENES (default: every scene in the config) to OUT/<quality>/<Scene>.mp4|gif.
 
     \b
@@ -110,6 +113,9 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, 
     from gdanim.render import OutputSettings
 
     formats = FORMATS if fmt == "both" else (fmt,)
+    if burn_captions and captions == "none":
+        raise Failure("--burn-captions draws the captions into GIFs, but --captions none has none: "
+                      "use --captions soft (captions in the GIF band and the .srt/.vtt only) or drop one")
     if burn_captions and "gif" not in formats:
         raise Failure("--burn-captions draws into GIFs: add --format gif or --format both "
                       "(MP4s carry their captions as .srt/.vtt)")
@@ -121,7 +127,8 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, 
         except VoiceUnavailable as exc:
             raise Failure(str(exc)) from None
     settings = OutputSettings(quality=quality, formats=formats, gif_width=gif_width, gif_fps=gif_fps,
-                              out_dir=out, voice=voice, burn_captions=burn_captions, end_card=end_card)
+                              out_dir=out, voice=voice, burn_captions=burn_captions, end_card=end_card,
+                              captions=captions)
     planned = _guard(ctx, lambda: plan_jobs(list(scenes), settings, config_path=config_path,
                                             overrides=list(overrides), scenes=discover_scenes()))
     console = _console()

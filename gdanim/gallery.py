@@ -41,14 +41,15 @@ class Card(NamedTuple):
     params: list
     command: str
     captions: str = ""  # the .vtt text, inlined in the page so captions show from file:// too
+    caption_mode: str = "screen"  # how the video was rendered (--captions): "soft" draws none itself
 
 
 def render_command(scene: str, quality: str, params: dict, defaults: dict, *, formats=("mp4",),
-                   pinned=(), out_dir: Path = Path("media")) -> str:
+                   pinned=(), out_dir: Path = Path("media"), captions: str = "screen") -> str:
     """``gdanim render`` for this output: the end card's command (``--set`` for each value not at
     its default), plus a ``--set`` for each key a course config sets (``pinned``), so that
     gdanim.toml cannot change it when the command is pasted in the course folder."""
-    flags = cli_flags(OutputSettings(quality=quality, formats=tuple(formats)))
+    flags = cli_flags(OutputSettings(quality=quality, formats=tuple(formats), captions=captions))
     if Path(out_dir) != Path("media"):
         flags += ["--out", shlex.quote(str(out_dir))]
     return regenerate_command(scene, params, {k: v for k, v in defaults.items() if k not in pinned}, flags)
@@ -86,12 +87,14 @@ def gallery_cards(out_dir: Path, scenes: dict[str, type], *, quality: str | None
                 for p, _, _, help_text in param_table(cls.Params)]
         command = render_command(name, entry["quality"], {r.name: r.value for r in rows}, defaults,
                                  formats=[k for k in FORMATS if k in entry.get("files", {})],
-                                 pinned=(pinned or {}).get(name, ()), out_dir=out_dir)
+                                 pinned=(pinned or {}).get(name, ()), out_dir=out_dir,
+                                 captions=entry.get("captions", "screen"))
         doc = (cls.__doc__ or "").strip().splitlines()
         description = doc[0] if doc else ""
         vtt = out_dir / entry["quality"] / f"{name}.vtt"
         cards.append(Card(name, entry["quality"], description, float(entry.get("duration", 0.0)), links,
-                          sizes, rows, command, vtt.read_text(encoding="utf-8") if "vtt" in links else ""))
+                          sizes, rows, command, vtt.read_text(encoding="utf-8") if "vtt" in links else "",
+                          entry.get("captions", "screen")))
     return cards, skipped
 
 
@@ -105,12 +108,14 @@ def gallery_html(cards: list[Card], title: str = "Course gallery") -> str:
                          f'{e(card.description)}"><figcaption>GIF for course pages</figcaption></figure>')
         if "mp4" in card.links:
             # inlined: a file:// page may not fetch a .vtt file (Chromium), a data: URI it may.
-            # Not `default`: the video draws its captions itself, and a default track would show
-            # them twice; the page loads the track hidden, for the player's captions button.
+            # Not `default`: a video rendered with --captions screen draws them itself, and a default
+            # track would show them twice; the page loads the track hidden, for the player's
+            # captions button, and shows it at once for a --captions soft video.
             vtt = "data:text/vtt;base64," + base64.b64encode(card.captions.encode()).decode()
             track = (f'<track kind="captions" src="{vtt}" srclang="en" label="English">'
                      if card.captions else "")
-            media.append(f'<figure><video controls preload="metadata" src="{e(card.links["mp4"])}">{track}'
+            media.append(f'<figure><video controls preload="metadata" data-captions="{e(card.caption_mode)}" '
+                         f'src="{e(card.links["mp4"])}">{track}'
                          f'</video><figcaption>MP4{" with captions" if track else ""}</figcaption></figure>')
         files = " &middot; ".join(
             f'<a href="{e(card.links[k])}">{label}</a>'
@@ -197,8 +202,8 @@ _PAGE = """<!doctype html>
 </main>
 <script>
 "use strict";
-for (const video of document.querySelectorAll("video")) {{  // captions loaded, off until asked for
-  for (const track of video.textTracks) track.mode = "hidden";
+for (const video of document.querySelectorAll("video")) {{  // captions loaded; shown where the video has none
+  for (const track of video.textTracks) track.mode = video.dataset.captions === "soft" ? "showing" : "hidden";
 }}
 for (const button of document.querySelectorAll("button.copy")) {{
   button.addEventListener("click", () => {{

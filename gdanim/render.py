@@ -33,6 +33,8 @@ QUALITIES = {
     "4k": {"quality": "fourk_quality"},
 }
 FORMATS = ("mp4", "gif")
+# captions: drawn on screen (and in .srt/.vtt), only in .srt/.vtt (a clean picture), or nowhere
+CAPTION_MODES = ("screen", "soft", "none")
 # manim's dry_run still draws every frame; skipping every play runs the scene's logic only
 SKIP_EVERY_PLAY = {"dry_run": True, "from_animation_number": 10**9}
 ENCODING_VERSION = 1  # bump when the ffmpeg settings below change, to expire cached outputs
@@ -52,6 +54,7 @@ class OutputSettings:
     voice: bool = False  # speak the cues (gdanim.voice), beats timed to the speech, AAC in the MP4
     burn_captions: bool = False  # draw caption cues into GIF frames (gdanim.burn)
     end_card: bool = False  # close on the parameter card (gdanim.visual.end_card)
+    captions: str = "screen"  # one of CAPTION_MODES
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,8 @@ def job_key(scene_cls: type, params: dict, settings: OutputSettings) -> str:
         blob["burn_captions"] = True
     if settings.end_card:
         blob["end_card"] = cli_flags(settings)
+    if settings.captions != "screen":
+        blob["captions"] = settings.captions
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
 
 
@@ -131,6 +136,7 @@ def cli_flags(settings: OutputSettings) -> list[str]:
         flags += ["--burn-captions"] if settings.burn_captions else []
     flags += ["--voice"] if settings.voice else []
     flags += ["--end-card"] if settings.end_card else []
+    flags += ["--captions", settings.captions] if settings.captions != "screen" else []
     return flags
 
 
@@ -236,7 +242,8 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress) -> dict:
             staged["gif"] = encode_gif(intermediate, work / "final.gif", job.settings.gif_width,
                                        job.settings.gif_fps,
                                        captions=scene.cues if job.settings.burn_captions else None)
-        subtitles = write_subtitles(getattr(scene, "cues", []), work / "final.mp4")
+        cues = getattr(scene, "cues", []) if job.settings.captions != "none" else []
+        subtitles = write_subtitles(cues, work / "final.mp4")
         files = {}
         for path in subtitles:  # subtitles first: a finished video never lacks its captions
             final = job.output_path(path.suffix.lstrip("."))
@@ -252,7 +259,8 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress) -> dict:
 
 
 def _add_extras(scene, scene_cls, job: Job):
-    """Give the scene its voice and end card when the settings ask for them; returns the voice."""
+    """Give the scene its caption mode, voice and end card as the settings ask; returns the voice."""
+    scene.caption_mode = job.settings.captions
     voice = None
     if job.settings.voice:
         from gdanim.voice import Voice
@@ -406,7 +414,7 @@ def manifest_entry(result: JobResult) -> dict:
         "scene": job.scene, "quality": job.settings.quality, "params": job.params, "key": job.key,
         "files": {fmt: str(p) for fmt, p in result.files.items()}, "duration": round(result.duration, 3),
         "frames": result.frames, "size": result.size, "render_seconds": round(result.seconds, 2),
-        "versions": versions(),
+        "captions": job.settings.captions, "versions": versions(),
     }
 
 

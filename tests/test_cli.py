@@ -211,3 +211,31 @@ def test_script_errors_like_render(args, message, tmp_path):
     done = gdanim("script", *args, cwd=tmp_path, check=2)
     assert message in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_caption_modes_keep_cue_times_and_change_only_the_picture(tmp_path):
+    """screen: captions drawn and in .srt/.vtt; soft: a clean picture, captions in .srt/.vtt only;
+    none: neither. Cue times are the same in every mode (slides and voice depend on them)."""
+    outs = {mode: tmp_path / mode for mode in ("screen", "soft", "none")}
+    for mode, out in outs.items():
+        render(out, "DotA", "--captions", mode)
+    srt = (outs["screen"] / "tiny" / "DotA.srt").read_text()
+    assert (outs["soft"] / "tiny" / "DotA.srt").read_text() == srt
+    assert not (outs["none"] / "tiny" / "DotA.srt").exists() and not (outs["none"] / "tiny" / "DotA.vtt").exists()
+    bands = {}
+    for mode, out in outs.items():
+        frames = imageio_ffmpeg.read_frames(str(out / "tiny" / "DotA.mp4"))
+        width, height = next(frames)["size"]
+        last = bytes(list(frames)[6])  # mid-beat: the caption fully up when drawn
+        bands[mode] = last[int(height * 0.8) * width * 3:]
+    differs = sum(abs(a - b) for a, b in zip(bands["screen"], bands["soft"])) / len(bands["soft"])
+    assert differs > 1.0 and bands["soft"] == bands["none"]  # only the screen mode draws the caption
+    keys = {mode: manifest(out)["tiny/DotA"]["key"] for mode, out in outs.items()}
+    assert len(set(keys.values())) == 3
+    assert manifest(outs["soft"])["tiny/DotA"]["captions"] == "soft"
+    assert "cached" in render(outs["soft"], "DotA", "--captions", "soft").stdout
+    gdanim("gallery", "--out", str(outs["soft"]), check=0)  # soft: the page shows the track, and its
+    page = (outs["soft"] / "index.html").read_text()          # command reproduces the mode
+    assert 'data-captions="soft"' in page and "--captions soft" in page
+    done = render(tmp_path / "x", "DotA", "--captions", "none", "--burn-captions", "--format", "gif", check=2)
+    assert "--captions none" in done.stderr and not (tmp_path / "x").exists()

@@ -58,6 +58,7 @@ class LessonScene(ThreeDScene):
         self.step_tracker = ValueTracker(0)
         self.cues: list[Cue] = []
         self.open_beat: str | None = None  # the caption of the beat being played, if any
+        self.caption_mode = "screen"  # "soft"/"none": captions only in the subtitle files, or nowhere
         self.voice = None  # a gdanim.voice.Voice: cues are spoken, beats last their speech
         self.end_card = None  # a gdanim.visual.end_card.EndCard shown after the lesson
         super().__init__(**kwargs)
@@ -120,8 +121,12 @@ class LessonScene(ThreeDScene):
         the block's animations that long and the picture moves while the words are read."""
         caption = Caption(text)
         start, self.open_beat = self.now, caption.text
-        self.add_fixed_in_frame_mobjects(caption)
-        self.play(FadeIn(caption), run_time=FADE / 2)
+        on_screen = self.caption_mode == "screen"
+        if on_screen:
+            self.add_fixed_in_frame_mobjects(caption)
+            self.play(FadeIn(caption), run_time=FADE / 2)
+        else:  # the same timing, so cues and slides do not depend on the mode
+            self.wait(FADE / 2)
         clock = BeatClock(self, start, self._reading_seconds(text))
         yield clock
         frame = 1 / config.frame_rate
@@ -131,8 +136,11 @@ class LessonScene(ThreeDScene):
             self.wait(frame)
         self.open_beat = None
         self.cues.append(Cue(start, self.now, caption.text))
-        self.play(FadeOut(caption), run_time=FADE / 2)
-        self.remove_fixed_in_frame_mobjects(caption)
+        if on_screen:
+            self.play(FadeOut(caption), run_time=FADE / 2)
+            self.remove_fixed_in_frame_mobjects(caption)
+        else:
+            self.wait(FADE / 2)
 
     def _reading_seconds(self, text: str) -> float:
         return max(MIN_CAPTION_SECONDS, len(text) / READING_CHARS_PER_SECOND, self._speech_seconds(text))
