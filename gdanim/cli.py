@@ -285,21 +285,23 @@ def slides(ctx, scene, overrides, config_path, quality, out, embed):
     """
     from gdanim.batch import plan_jobs, run_batch
     from gdanim.catalog import discover_scenes
-    from gdanim.render import FORMATS, OutputSettings, read_manifest
+    from gdanim.render import FORMATS, OutputSettings, read_manifest, settings_from_record
     from gdanim.slides import beats_from_cues, cues_from_subtitles, write_slides
 
     scenes = discover_scenes()
 
-    def plan(formats):
-        settings = OutputSettings(quality=quality, formats=formats, out_dir=out)
+    def plan(settings):
         return _guard(ctx, lambda: plan_jobs([scene], settings, config_path=config_path,
                                              overrides=list(overrides), scenes=scenes))[0]
 
-    job = plan(("mp4",))
-    # keep the formats this scene already has (a course folder's GIF and MP4 stay in step)
+    job = plan(OutputSettings(quality=quality, out_dir=out))
+    # render exactly as this scene's output at this quality was rendered (GIF, burned captions,
+    # caption mode...): the cached output is reused and never replaced by a plainer one
     previous = read_manifest(out).get("outputs", {}).get(job.manifest_id, {})
-    if "gif" in previous.get("files", {}):
-        job = plan(FORMATS)
+    if previous.get("settings"):
+        job = plan(settings_from_record(previous["settings"], quality, out))
+    elif "gif" in previous.get("files", {}):  # a manifest from before settings were recorded
+        job = plan(OutputSettings(quality=quality, formats=FORMATS, out_dir=out))
     console = _console()
     (result,) = run_batch([job], console=console, show_progress=sys.stdout.isatty())
     if result.status == "failed":

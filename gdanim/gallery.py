@@ -14,7 +14,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from gdanim.config import as_dict, param_table
-from gdanim.render import FORMATS, QUALITIES, OutputSettings, cli_flags, read_manifest
+from gdanim.render import FORMATS, QUALITIES, OutputSettings, cli_flags, read_manifest, settings_from_record
 from gdanim.config import regenerate_command, shown_value
 
 MEDIA_KINDS = ("gif", "mp4", "vtt", "srt")
@@ -44,14 +44,14 @@ class Card(NamedTuple):
     caption_mode: str = "screen"  # how the video was rendered (--captions): "soft" draws none itself
 
 
-def render_command(scene: str, quality: str, params: dict, defaults: dict, *, formats=("mp4",),
-                   pinned=(), out_dir: Path = Path("media"), captions: str = "screen") -> str:
+def render_command(scene: str, params: dict, defaults: dict, settings: OutputSettings, *,
+                   pinned=()) -> str:
     """``gdanim render`` for this output: the end card's command (``--set`` for each value not at
     its default), plus a ``--set`` for each key a course config sets (``pinned``), so that
     gdanim.toml cannot change it when the command is pasted in the course folder."""
-    flags = cli_flags(OutputSettings(quality=quality, formats=tuple(formats), captions=captions))
-    if Path(out_dir) != Path("media"):
-        flags += ["--out", shlex.quote(str(out_dir))]
+    flags = cli_flags(settings)
+    if Path(settings.out_dir) != Path("media"):
+        flags += ["--out", shlex.quote(str(settings.out_dir))]
     return regenerate_command(scene, params, {k: v for k, v in defaults.items() if k not in pinned}, flags)
 
 
@@ -85,16 +85,16 @@ def gallery_cards(out_dir: Path, scenes: dict[str, type], *, quality: str | None
         defaults = as_dict(cls.Params())
         rows = [ParamRow(p, entry["params"].get(p, defaults[p]), defaults[p], help_text)
                 for p, _, _, help_text in param_table(cls.Params)]
-        command = render_command(name, entry["quality"], {r.name: r.value for r in rows}, defaults,
-                                 formats=[k for k in FORMATS if k in entry.get("files", {})],
-                                 pinned=(pinned or {}).get(name, ()), out_dir=out_dir,
-                                 captions=entry.get("captions", "screen"))
+        record = entry.get("settings") or {"formats": [k for k in FORMATS if k in entry.get("files", {})]}
+        settings = settings_from_record(record, entry["quality"], out_dir)
+        command = render_command(name, {r.name: r.value for r in rows}, defaults, settings,
+                                 pinned=(pinned or {}).get(name, ()))
         doc = (cls.__doc__ or "").strip().splitlines()
         description = doc[0] if doc else ""
         vtt = out_dir / entry["quality"] / f"{name}.vtt"
         cards.append(Card(name, entry["quality"], description, float(entry.get("duration", 0.0)), links,
                           sizes, rows, command, vtt.read_text(encoding="utf-8") if "vtt" in links else "",
-                          entry.get("captions", "screen")))
+                          settings.captions))
     return cards, skipped
 
 

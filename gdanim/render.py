@@ -57,6 +57,20 @@ class OutputSettings:
     captions: str = "screen"  # one of CAPTION_MODES
 
 
+RECORDED_SETTINGS = ("formats", "gif_width", "gif_fps", "voice", "burn_captions", "end_card", "captions")
+
+
+def settings_record(settings: OutputSettings) -> dict:
+    """The render settings a manifest entry keeps, so its output can be reproduced exactly."""
+    return {name: list(v) if isinstance(v := getattr(settings, name), tuple) else v for name in RECORDED_SETTINGS}
+
+
+def settings_from_record(record: dict, quality: str, out_dir: Path) -> OutputSettings:
+    """The settings an entry was rendered with (defaults for what an older manifest lacks)."""
+    known = {k: (tuple(v) if k == "formats" else v) for k, v in record.items() if k in RECORDED_SETTINGS}
+    return OutputSettings(quality=quality, out_dir=Path(out_dir), **known)
+
+
 @dataclass(frozen=True)
 class Job:
     scene: str
@@ -414,7 +428,7 @@ def manifest_entry(result: JobResult) -> dict:
         "scene": job.scene, "quality": job.settings.quality, "params": job.params, "key": job.key,
         "files": {fmt: str(p) for fmt, p in result.files.items()}, "duration": round(result.duration, 3),
         "frames": result.frames, "size": result.size, "render_seconds": round(result.seconds, 2),
-        "captions": job.settings.captions, "versions": versions(),
+        "settings": settings_record(job.settings), "versions": versions(),
     }
 
 

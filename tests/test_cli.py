@@ -232,10 +232,24 @@ def test_caption_modes_keep_cue_times_and_change_only_the_picture(tmp_path):
     assert differs > 1.0 and bands["soft"] == bands["none"]  # only the screen mode draws the caption
     keys = {mode: manifest(out)["tiny/DotA"]["key"] for mode, out in outs.items()}
     assert len(set(keys.values())) == 3
-    assert manifest(outs["soft"])["tiny/DotA"]["captions"] == "soft"
+    assert manifest(outs["soft"])["tiny/DotA"]["settings"]["captions"] == "soft"
     assert "cached" in render(outs["soft"], "DotA", "--captions", "soft").stdout
     gdanim("gallery", "--out", str(outs["soft"]), check=0)  # soft: the page shows the track, and its
     page = (outs["soft"] / "index.html").read_text()          # command reproduces the mode
     assert 'data-captions="soft"' in page and "--captions soft" in page
     done = render(tmp_path / "x", "DotA", "--captions", "none", "--burn-captions", "--format", "gif", check=2)
     assert "--captions none" in done.stderr and not (tmp_path / "x").exists()
+
+
+def test_slides_reuse_the_output_as_rendered_and_never_replace_it(tmp_path):
+    """A course folder rendered with burned GIF captions: `gdanim slides` reuses that render (same
+    settings, from the manifest) instead of re-rendering and overwriting the GIF with a plain one."""
+    out = tmp_path / "media"
+    render(out, "DotA", "--format", "both", "--burn-captions", "--gif-width", "200")
+    gif = (out / "tiny" / "DotA.gif").read_bytes()
+    done = gdanim("slides", "DotA", "--quality", "tiny", "--out", str(out), check=0)
+    assert "video cached" in done.stdout
+    assert (out / "tiny" / "DotA.gif").read_bytes() == gif
+    assert manifest(out)["tiny/DotA"]["settings"]["burn_captions"] is True
+    gdanim("gallery", "--out", str(out), check=0)
+    assert "--gif-width 200 --burn-captions" in (out / "index.html").read_text()  # the command reproduces it

@@ -28,7 +28,7 @@ from gdanim.catalog import discover_scenes
 from gdanim.cli import main
 from gdanim.config import parse_override
 from gdanim.gallery import Card, ParamRow, gallery_html, render_command
-from gdanim.render import OutputSettings
+from gdanim.render import OutputSettings, settings_from_record, settings_record
 from gdanim.slides import Beat, beats_from_cues, cues_from_subtitles, slides_html
 from gdanim.subtitles import Cue, to_srt, to_vtt
 
@@ -97,7 +97,8 @@ VALUES = [0.001, 1e-05, 2.0, -3.5, math.inf, 7, 0, True, False, "rosenbrock", 's
 
 @pytest.mark.parametrize("value", VALUES, ids=[repr(v)[:20] for v in VALUES])
 def test_regenerate_command_round_trips_through_the_config_parser(value):
-    command = render_command("Lesson", "low", {"k": value, "same": 1.5}, {"k": None, "same": 1.5})
+    command = render_command("Lesson", {"k": value, "same": 1.5}, {"k": None, "same": 1.5},
+                             OutputSettings(quality="low"))
     args = shlex.split(command)
     assert args[:5] == ["gdanim", "render", "Lesson", "--quality", "low"]
     (override,) = [args[i + 1] for i, a in enumerate(args) if a == "--set"]  # unchanged 'same' left out
@@ -107,12 +108,23 @@ def test_regenerate_command_round_trips_through_the_config_parser(value):
 def test_regenerate_command_sets_changed_and_config_pinned_values_only():
     params = {"lr": 0.05, "start": [-2.2, 1.2], "steps": 60, "name": "valley"}
     defaults = {"lr": 0.085, "start": [-2.2, 1.2], "steps": 60, "name": "valley"}
-    command = render_command("GD", "medium", params, defaults, formats=("mp4", "gif"), pinned={"steps"})
+    command = render_command("GD", params, defaults, OutputSettings(quality="medium", formats=("mp4", "gif")),
+                             pinned={"steps"})
     assert command == "gdanim render GD --quality medium --format both --set GD.lr=0.05 --set GD.steps=60"
-    assert render_command("GD", "low", defaults, defaults, formats=("gif",), out_dir=Path("course media")) \
-        == "gdanim render GD --quality low --format gif --out 'course media'"
-    assert render_command("GD", "tiny", {**params, "name": "ring 2"}, defaults) \
+    gif = OutputSettings(quality="low", formats=("gif",), out_dir=Path("course media"))
+    assert render_command("GD", defaults, defaults, gif) == "gdanim render GD --quality low --format gif --out 'course media'"
+    assert render_command("GD", {**params, "name": "ring 2"}, defaults, OutputSettings(quality="tiny")) \
         == """gdanim render GD --quality tiny --set GD.lr=0.05 --set 'GD.name="ring 2"'"""
+    burned = OutputSettings(quality="low", formats=("mp4", "gif"), burn_captions=True, captions="soft", gif_width=320)
+    assert render_command("GD", defaults, defaults, burned) == ("gdanim render GD --quality low --format both "
+                                                                "--gif-width 320 --burn-captions --captions soft")
+
+
+def test_settings_round_trip_through_the_manifest_record():
+    settings = OutputSettings(quality="low", formats=("mp4", "gif"), gif_width=320, gif_fps=10, voice=True,
+                              burn_captions=True, end_card=True, captions="soft", out_dir=Path("m"))
+    assert settings_from_record(json.loads(json.dumps(settings_record(settings))), "low", Path("m")) == settings
+    assert settings_from_record({}, "tiny", Path("m")) == OutputSettings(quality="tiny", out_dir=Path("m"))
 
 
 def test_gallery_page_escapes_descriptions_and_values():
