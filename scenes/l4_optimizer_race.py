@@ -22,7 +22,7 @@ from gdanim.visual.lesson import LessonScene
 from gdanim.visual.loss_curve import LossCurve
 from gdanim.visual.theme import THEME
 from gdanim.visual.tracer import TrajectoryTracer
-from gdanim.wording import optimizer_name, signed, superscript
+from gdanim.wording import optimizer_name
 
 MAP_CENTER = (-3.85, 0.2, 0.0)
 MAP_SIZE = 5.6  # the longer side of the map; the top band holds the formula, the bottom the captions
@@ -201,32 +201,13 @@ class OptimizerRace(LessonScene):
         curve = LossCurve(dataclasses.replace(traj, losses=curve_losses(traj)), runs, step, race.colors,
                           width=5.6, height=height, max_step=steps, theme=curve_theme)
         curve.move_to([RIGHT_COLUMN + 0.2, 0, 0]).align_to([0, BAND_BOTTOM, 0], DOWN)
-        scale = self.curve_scale(curve, steps)
         drawn = dataclasses.replace(traj, stop_step=race.shown)
         tracers = [TrajectoryTracer(stage, drawn, i, step, color=c, radius=0.07, trail_width=3.0)
                    for i, c in enumerate(race.colors)]
-        self.add(scale)
         self.add_overlay(board, curve)
         self.add_tracers(*tracers)
-        self.play(FadeIn(board), FadeIn(curve), FadeIn(scale), run_time=0.8)
+        self.play(FadeIn(board), FadeIn(curve), run_time=0.8)
         self.board, self.curve, self.tracers = board, curve, tracers
-
-    @staticmethod
-    def curve_scale(curve: LossCurve, steps: int) -> VGroup:
-        """Numbers on the loss curve's axes: its bottom and top loss, its first and last step."""
-        lo, hi = curve.value_range
-        axes, top = curve.axes, curve.axes.y_range[1]
-        if curve.log:
-            bottom_text, top_text = (f"10{superscript(int(v))}" for v in (lo, hi))
-        else:
-            bottom_text, top_text = (signed(v, ".3g") for v in (lo, hi))
-        label = dict(font=THEME.font, font_size=18, color=THEME.muted)
-        return VGroup(
-            Text(bottom_text, **label).next_to(axes.c2p(0, 0), LEFT, buff=0.08),
-            Text(top_text, **label).next_to(axes.c2p(0, top), LEFT, buff=0.08),
-            Text("0", **label).next_to(axes.c2p(0, 0), DOWN, buff=0.08),
-            Text(str(steps), **label).next_to(axes.c2p(steps, 0), DOWN, buff=0.08),
-        )
 
     def course(self, land: Landscape, start) -> tuple[ContourMap, VGroup, Circle]:
         """The contour map on the left, the landscape's name and formula above it, a start ring."""

@@ -13,7 +13,7 @@ from gdanim.engine import simulate  # noqa: E402
 from gdanim.render import dry_run_cues, render_scene  # noqa: E402
 from gdanim.visual import LossSurface, TrajectoryTracer  # noqa: E402
 from gdanim.visual.hud import HUD, hud_rows  # noqa: E402
-from gdanim.wording import GRAD_NORM  # noqa: E402
+from gdanim.wording import GRAD_NORM, superscript  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +178,25 @@ def test_a_beat_lasts_its_reading_time_or_its_animations_whichever_is_longer(tmp
     assert long.start == pytest.approx(short.end + FADE / 2)  # the old caption fades first
     assert long.end == pytest.approx(long.start + FADE / 2 + 3.0)
     assert plays[-1][1] == pytest.approx(long.end + FADE / 2)  # and the last one fades after its cue
+
+
+def test_loss_curve_reads_decades_and_ends_each_run_where_it_stopped():
+    import manim
+
+    from gdanim.visual.loss_curve import LossCurve
+
+    traj = simulate("valley", "gd", (2.0, 1.0), 100, lr=np.array([0.05, 0.11])[:, None], tol_grad=1e-2)
+    assert list(traj.stop_reason) == ["converged_grad", "diverged"]
+    step = manim.ValueTracker(0)
+    curve = LossCurve(traj, [0, 1], step, ["#ffffff", "#ff00ff"], max_step=100)
+    ylabels, xlabels, _ = curve.ticks
+    lo, hi = curve.value_range
+    assert [t.text for t in xlabels] == ["0", "50", "100"]
+    assert ylabels[0].text == "10" + superscript(int(lo))  # the bottom decade, written once as 10ᵏ
+    assert len(ylabels) >= 3 and all(t.text.startswith("10") for t in ylabels)
+    step.set_value(100)
+    curve.update()
+    for i in range(2):  # each line ends at the engine's stop step, not a flat line to the end
+        end = curve.axes.p2c(curve.lines[i].points[-1])[0]
+        assert end == pytest.approx(traj.stop_step[i], abs=1e-6)
+    assert curve.crosses[1].get_stroke_opacity() == 1.0 and curve.crosses[0].get_stroke_opacity() == 0.0

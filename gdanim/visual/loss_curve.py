@@ -1,12 +1,16 @@
-"""LossCurve: loss against step on a log axis, one line per run, a cursor at the current step."""
+"""LossCurve: loss against step on a log axis, one line per run, a cursor at the current step.
+
+The axes carry their own tick values (decades 10ᵏ on a log axis, labelled "L − L* (log)"
+once), and a run's line ends where the run stopped, a diverged one with a cross there."""
 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, Axes, DashedLine, Text, ValueTracker, VGroup, VMobject
+from manim import DOWN, LEFT, Axes, Cross, DashedLine, Line, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.engine import Trajectory
 from gdanim.visual.theme import THEME, Theme
+from gdanim.wording import sci, superscript
 
 
 def plotted_loss(traj: Trajectory, runs) -> tuple[np.ndarray, bool]:
@@ -41,23 +45,49 @@ class LossCurve(VGroup):
         self.axes = Axes(x_range=[0, last, max(last // 4, 1)], y_range=[0, hi - lo, max((hi - lo) // 4, 1)],
                          x_length=width, y_length=height, tips=False,
                          axis_config={"color": theme.axis_color, "stroke_width": 1.5, "include_ticks": False})
-        ylabel = "log₁₀(L − L*)" if self.log else "L"
+        self.stops = np.asarray(traj.stop_step)[self.runs]
+        small = {"font": theme.font, "font_size": theme.hud_size * 0.8, "color": theme.muted}
+        self.ticks = self._ticks(lo, hi, last, small, theme)
+        ylabel = "L − L* (log)" if self.log else "L"
         labels = VGroup(
-            Text("step", font=theme.font, font_size=theme.hud_size * 0.8, color=theme.muted)
-            .next_to(self.axes.x_axis, DOWN, buff=0.1),
-            Text(ylabel, font=theme.font, font_size=theme.hud_size * 0.8, color=theme.muted)
-            .next_to(self.axes.y_axis, LEFT, buff=0.1).rotate(np.pi / 2),
+            Text("step", **small).next_to(self.ticks[1], DOWN, buff=0.05),
+            Text(ylabel, **small).rotate(np.pi / 2).next_to(self.ticks[0], LEFT, buff=0.08),
         )
         self.lines = VGroup(*[VMobject(stroke_color=c, stroke_width=3) for c in colors])
+        diverged = np.asarray(traj.stop_reason)[self.runs] == "diverged"
+        self.crosses = VGroup(*[Cross(scale_factor=0.07, stroke_color=theme.status_colors["diverged"],
+                                      stroke_width=3).set_opacity(0) for _ in self.runs])
+        self.diverged = diverged
         self.cursor = DashedLine(self.axes.c2p(0, 0), self.axes.c2p(0, hi - lo), stroke_width=1.5,
                                  color=theme.muted)
-        self.add(self.axes, labels, self.lines, self.cursor)
+        self.add(self.axes, self.ticks, labels, self.lines, self.crosses, self.cursor)
         self._update()
         self.add_updater(lambda m: m._update())
 
+    def _ticks(self, lo: float, hi: float, last: int, style: dict, theme: Theme) -> VGroup:
+        """(y tick labels, x tick labels, tick marks): decades or three values up the side, the
+        first, middle and last step along the bottom."""
+        span = hi - lo
+        if self.log:
+            every = max(int(np.ceil(span / 4)), 1)
+            ys = [(k - lo, f"10{superscript(int(k))}") for k in np.arange(lo, hi + 0.5, every)]
+        else:
+            ys = [(f * span, sci(lo + f * span)) for f in (0.0, 0.5, 1.0)]
+        xs = sorted({0, last // 2, last})
+        marks, ylabels, xlabels = VGroup(), VGroup(), VGroup()
+        for y, text in ys:
+            at = self.axes.c2p(0, y)
+            marks.add(Line(at, at + 0.08 * LEFT, stroke_width=1.5, color=theme.axis_color))
+            ylabels.add(Text(text, **style).next_to(at + 0.08 * LEFT, LEFT, buff=0.05))
+        for x in xs:
+            at = self.axes.c2p(x, 0)
+            marks.add(Line(at, at + 0.08 * DOWN, stroke_width=1.5, color=theme.axis_color))
+            xlabels.add(Text(str(x), **style).next_to(at + 0.08 * DOWN, DOWN, buff=0.05))
+        return VGroup(ylabels, xlabels, marks)
+
     def points_until(self, i: int, s: float) -> np.ndarray:
-        """Scene points of run ``i``'s curve up to fractional step ``s``."""
-        k = int(min(max(s, 0), self.values.shape[1] - 1))
+        """Scene points of run ``i``'s curve up to fractional step ``s``, never past its stop."""
+        k = int(min(max(s, 0), self.values.shape[1] - 1, self.stops[i]))
         steps = np.arange(k + 1)
         return np.array([self.axes.c2p(x, y) for x, y in zip(steps, self.values[i, : k + 1])])
 
@@ -66,6 +96,8 @@ class LossCurve(VGroup):
         for i, line in enumerate(self.lines):
             pts = self.points_until(i, s)
             line.set_points_as_corners(pts if len(pts) > 1 else np.vstack([pts, pts]))
+            ended = self.diverged[i] and s >= self.stops[i]
+            self.crosses[i].move_to(pts[-1]).set_stroke(opacity=1.0 if ended else 0.0)
         top = self.axes.y_range[1]
         x = min(s, self.axes.x_range[1])
         self.cursor.put_start_and_end_on(self.axes.c2p(x, 0), self.axes.c2p(x, top))
