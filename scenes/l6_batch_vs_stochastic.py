@@ -8,7 +8,7 @@ this module only draws it.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Circle, Circumscribe, Create, Dot, FadeIn, FadeOut, Flash,
+from manim import (RIGHT, UP, AnimationGroup, Circle, Circumscribe, Create, Dot, FadeIn, FadeOut, Flash,
                    GrowFromCenter, Indicate, LaggedStart, MathTex, Succession, Text,
                    ValueTracker, VGroup, VMobject, Wait, linear)
 
@@ -17,10 +17,11 @@ from gdanim.landscapes import Landscape
 from gdanim.lessons.batch_vs_stochastic import Params, plan
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.lesson import LessonScene
-from gdanim.visual.regression_plot import FitLegend, FittedLine, RegressionPlot, fit_at, sampled_samples
+from gdanim.visual.regression_plot import (FitLegend, FittedLine, RegressionPlot, fit_at, frame_labels,
+                                          sampled_samples)
 from gdanim.visual.theme import THEME, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
-from gdanim.wording import landscape_name, signed
+from gdanim.wording import landscape_name
 
 # Method -> colour, whatever the update rule: full batch and SGD wear GD's and SGD's colours
 # (vermillion, grey); mini-batch takes the theme's yellow, which stands out on the blue contours.
@@ -51,7 +52,7 @@ class BatchVsStochastic(LessonScene):
                 heading = self.heading(land)
                 plot = RegressionPlot(land, width=PANEL, height=PANEL).move_to(DATA_CENTER)
                 self.plot = plot
-                self.play(FadeIn(heading), FadeIn(plot.axes), FadeIn(plot.labels), run_time=0.8)
+                self.play(FadeIn(heading), FadeIn(plot.scaffold), run_time=0.8)
                 with self.beat(beat.caption) as clock:
                     # the samples appear from left to right while their count is read
                     dots = sorted(plot.dots, key=lambda d: d.get_x())
@@ -261,20 +262,14 @@ class BatchVsStochastic(LessonScene):
         formula = MathTex(r"L(w, b) = " + land.latex, font_size=32, color=THEME.text)
         return VGroup(name, formula).arrange(RIGHT, buff=0.4).to_edge(UP, buff=0.25)
 
-    def loss_map(self, land: Landscape, plot: RegressionPlot, start):
+    @staticmethod
+    def loss_map(land: Landscape, plot: RegressionPlot, start):
         """The (w, b) contour map with its axis labels, a ring at the start, the best-fit line."""
         map_ = ContourMap(land, width=PANEL, height=PANEL).move_to(MAP_CENTER)
         (w0, w1), (b0, b1) = land.domain
-        corner = map_.frame.get_corner(DOWN + LEFT)
-        small = {"font": THEME.font, "font_size": 20, "color": THEME.muted}
-        labels = VGroup(
-            Text("w (slope)", **small).next_to(map_.frame, DOWN, buff=0.1),
-            Text(signed(w0), **small).next_to(corner, DOWN, buff=0.1),
-            Text(signed(w1), **small).next_to(map_.frame.get_corner(DOWN + RIGHT), DOWN, buff=0.1),
-            Text("b", **small).next_to(map_.frame, LEFT, buff=0.12),
-            Text(signed(b0), **small).next_to(corner, LEFT, buff=0.12),
-            Text(signed(b1), **small).next_to(map_.frame.get_corner(UP + LEFT), LEFT, buff=0.12),
-        )
+        # the domain's ends and the axes' names outside the frame (below it for w, left of it for b)
+        labels = frame_labels(map_.frame, [w0, w1], [b0, b1], lambda w, b: map_.to_scene((w, b))[0],
+                              x_name="w (slope)", y_name="b", gap=RegressionPlot.GAP)
         ring = Circle(radius=0.12, stroke_color=THEME.text, stroke_width=2).move_to(map_.to_scene(start)[0])
         w_star, b_star = land.minima[0]
         best = plot.static_line(w_star, b_star, color=THEME.muted)

@@ -129,3 +129,65 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
     assert [c.text for c in captions] == [b.caption for b in plan(Params(**values)).beats]
     assert any(beat is not None for _, _, beat in plays)
     assert_beats_own_their_plays(cues, plays)
+
+
+def _box(mob):
+    """(left, bottom, right, top) of a mobject's bounding box."""
+    (x0, y0, _), (x1, y1, _) = mob.get_corner(manim.DL), mob.get_corner(manim.UR)
+    return x0, y0, x1, y1
+
+
+def _overlap(a, b, pad: float = 0.0) -> bool:
+    return a[0] < b[2] + pad and b[0] < a[2] + pad and a[1] < b[3] + pad and b[1] < a[3] + pad
+
+
+def _assert_outside(labels, frame, gap: float = 0.1):
+    """Every label lies wholly below the frame or wholly left of it, at least ``gap`` away, and no
+    two labels touch."""
+    left, bottom, right, top = _box(frame)
+    boxes = [_box(label) for label in labels]
+    for (x0, y0, x1, y1), label in zip(boxes, labels):
+        assert y1 <= bottom - gap or x1 <= left - gap, f"{label.text!r} reaches into the frame"
+        assert not _overlap((x0, y0, x1, y1), (left, bottom, right, top)), label.text
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not _overlap(a, b, pad=0.03), "two labels touch"
+
+
+@pytest.mark.parametrize("values", [{}, {"lr": 1.2}])
+def test_tick_labels_sit_outside_the_plots_clear_of_data_and_lines(values):
+    """The data plot's and the loss map's numbers and names are outside their frames (below /
+    left of them), touch no data point and no other label, and every fitted line (any step, in
+    between steps too, diverged or not) stays inside the data frame, so it never crosses one."""
+    from scenes.l6_batch_vs_stochastic import DATA_CENTER, PANEL
+
+    p = Params(**values)
+    land = regression_landscape(p)
+    plot = RegressionPlot(land, width=PANEL, height=PANEL).move_to(DATA_CENTER)
+    texts = [*plot.numbers, *plot.labels]
+    assert sorted(t.text for t in plot.labels) == ["x", "y"]
+    assert {"−3", "0", "3", "6"} <= {t.text for t in plot.numbers}  # the "−3" that once sat among the dots
+    _assert_outside(texts, plot.frame)
+    dots = [_box(d) for d in plot.dots]
+    left, bottom, right, top = _box(plot.frame)
+    for d in dots:  # every sample inside the frame
+        assert left < d[0] and d[2] < right and bottom < d[1] and d[3] < top
+    for t in texts:
+        assert not any(_overlap(_box(t), d, pad=0.05) for d in dots), t.text
+
+    step = manim.ValueTracker(0)
+    for key, traj in run_methods(land, p).items():
+        line = plot.add_fit(traj, 0, step, color="#ffffff")
+        for s in np.arange(0, p.steps + 0.01, 0.25):
+            step.set_value(s)
+            line.update()
+            pts = line.points[:, :2]
+            assert np.all(np.isfinite(pts)), (key, s)
+            assert (pts[:, 0] >= left - 1e-6).all() and (pts[:, 0] <= right + 1e-6).all(), (key, s)
+            assert (pts[:, 1] >= bottom - 1e-6).all() and (pts[:, 1] <= top + 1e-6).all(), (key, s)
+
+    stage, axis_labels, _, best = BatchVsStochastic.loss_map(land, plot, p.start)
+    assert [t.original_text for t in axis_labels][-2:] == ["w (slope)", "b"]
+    _assert_outside(list(axis_labels), stage.frame)
+    for t in axis_labels:  # nor do they crowd the data plot beside the map
+        assert not _overlap(_box(t), _box(plot), pad=0.15), t.text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Axes, DashedLine, Dot, Line, Text, ValueTracker, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Axes, DashedLine, Dot, Line, Rectangle, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.display import point_at
 from gdanim.engine import Trajectory
@@ -20,6 +20,7 @@ from gdanim.landscapes import Landscape
 from gdanim.lessons.batch_vs_stochastic import batch_size_of, gradient_evaluations, loss_text
 from gdanim.visual.live import LiveShape
 from gdanim.visual.theme import THEME, Theme
+from gdanim.wording import signed
 
 
 def fit_at(traj: Trajectory, run: int, s: float) -> tuple[float, float]:
@@ -68,12 +69,62 @@ def nice_range(values, pad: float = 0.05) -> tuple[float, float]:
     return float(math.floor(lo - pad * span)), float(math.ceil(hi + pad * span))
 
 
-class RegressionPlot(VGroup):
-    """Axes over the data, one dot per sample; ``add_fit`` adds a line driven by a step tracker.
+def tick_values(lo: float, hi: float, step: float) -> list[float]:
+    """The multiples of ``step`` in [lo, hi] (where a plot's ticks go)."""
+    first = math.ceil(lo / step - 1e-9)
+    return [k * step for k in range(first, math.floor(hi / step + 1e-9) + 1)]
 
-    Axes and dots are static (add the plot before moving mobjects); each fitted line is one
-    VMobject whose points are rewritten in place, clipped to the axes' box.
+
+def name_slot(ticks, lo: float, hi: float) -> float:
+    """Where along an edge [lo, hi] an axis name goes among tick labels at ``ticks``: the middle
+    of the gap between neighbouring ticks (or an end of the edge) nearest the edge's centre."""
+    stops = sorted({lo, hi, *ticks})
+    gaps = [(a + b) / 2 for a, b in zip(stops, stops[1:]) if b - a > 1e-9] or [(lo + hi) / 2]
+    return min(gaps, key=lambda m: abs(m - (lo + hi) / 2))
+
+
+def frame_labels(frame, xs, ys, to_scene, *, x_name: str | None = None, y_name: str | None = None,
+                 theme: Theme = THEME, font_size: float = 20, gap: float = 0.12) -> VGroup:
+    """Tick labels outside a plot's frame: each x value below the bottom edge, each y value left
+    of the left edge, ``gap`` away, centred on its value. A y label is lifted to keep above the
+    bottom edge's level, so it never meets an x label in the corner; none reach inside the frame.
+    The axis names, if given, go in the same row / column, between two ticks near the middle
+    (last in the group, x's before y's).
+    ``to_scene(x, y)`` maps data to scene points (only the coordinate along the edge is used)."""
+    bottom, left = frame.get_bottom()[1], frame.get_left()[0]
+    style = {"font": theme.font, "font_size": font_size, "color": theme.muted}
+    x_at = [float(to_scene(x, 0.0)[0]) for x in xs]
+    y_at = [float(to_scene(0.0, y)[1]) for y in ys]
+    placed = [(signed(x), at, True) for x, at in zip(xs, x_at)] + [(signed(y), at, False) for y, at in zip(ys, y_at)]
+    if x_name is not None:  # the names last
+        placed.append((x_name, name_slot(x_at, left, frame.get_right()[0]), True))
+    if y_name is not None:
+        placed.append((y_name, name_slot(y_at, bottom, frame.get_top()[1]), False))
+    labels = VGroup()
+    for text, at, is_x in placed:
+        label = Text(text, **style)
+        if is_x:
+            label.move_to([at, bottom - gap - label.height / 2, 0])
+        else:
+            label.move_to([left - gap - label.width / 2, at, 0])
+            label.shift(UP * max(0.0, bottom - label.get_bottom()[1]))
+        labels.add(label)
+    return labels
+
+
+class RegressionPlot(VGroup):
+    """A framed box over the data, one dot per sample; ``add_fit`` adds a line driven by a step
+    tracker.
+
+    The frame is the data's box; faint axes mark x = 0 and y = 0 inside it, and the tick labels
+    sit outside it (below, and to the left), so neither the data nor a fitted line (clipped to
+    the frame) ever runs over a number. Frame, axes, ticks and names are static (add the plot
+    before moving mobjects); each fitted line is one VMobject whose points are rewritten in
+    place.
     """
+
+    TICK = 0.07  # length of a tick mark, outward from the frame
+    GAP = 0.14  # from the frame to a tick label
 
     def __init__(self, land: Landscape, *, width: float = 4.6, height: float = 4.6,
                  dot_radius: float = 0.045, theme: Theme = THEME):
@@ -87,20 +138,28 @@ class RegressionPlot(VGroup):
         y_step = max(1, round((self.y_range[1] - self.y_range[0]) / 4))
         self.axes = Axes(x_range=[*self.x_range, x_step], y_range=[*self.y_range, y_step],
                          x_length=width, y_length=height, tips=False,
-                         axis_config={"color": theme.axis_color, "stroke_width": 1.5, "font_size": 28,
-                                      "include_numbers": True, "numbers_to_exclude": [0]})
-        for number in [*self.axes.x_axis.numbers, *self.axes.y_axis.numbers]:
-            number.set_color(theme.muted)
-        self.labels = VGroup(
-            Text("x", font=theme.font, font_size=22, color=theme.muted)
-            .next_to(self.axes.x_axis.get_right(), RIGHT, buff=0.12),
-            Text("y", font=theme.font, font_size=22, color=theme.muted)
-            .next_to(self.axes.y_axis.get_top(), UP, buff=0.1),
-        )
+                         axis_config={"color": theme.axis_color, "stroke_width": 1.0, "stroke_opacity": 0.6,
+                                      "include_ticks": False, "include_numbers": False})
+        self.frame = Rectangle(width=width, height=height, stroke_color=theme.axis_color, stroke_width=1.5)
+        self.frame.move_to(self.axes.c2p(sum(self.x_range) / 2, sum(self.y_range) / 2))
+        x_ticks, y_ticks = tick_values(*self.x_range, x_step), tick_values(*self.y_range, y_step)
+        bottom, left = self.frame.get_bottom()[1], self.frame.get_left()[0]
+        self.tick_marks = VGroup(
+            *[Line([self.axes.c2p(x, 0)[0], bottom, 0], [self.axes.c2p(x, 0)[0], bottom - self.TICK, 0])
+              for x in x_ticks],
+            *[Line([left, self.axes.c2p(0, y)[1], 0], [left - self.TICK, self.axes.c2p(0, y)[1], 0])
+              for y in y_ticks],
+        ).set_stroke(theme.axis_color, width=1.5)
+        # the tick labels, then the names "x" and "y" in the same row and column
+        self.numbers = frame_labels(self.frame, x_ticks, y_ticks, lambda x, y: self.axes.c2p(x, y),
+                                    x_name="x", y_name="y", theme=theme, gap=self.GAP)
+        self.labels = VGroup(*self.numbers[-2:])
+        self.numbers.remove(*self.labels)
+        self.scaffold = VGroup(self.axes, self.frame, self.tick_marks, self.numbers, self.labels)
         self.dots = VGroup(*[Dot(self.axes.c2p(x, y), radius=dot_radius, color=theme.text, fill_opacity=0.8)
                              for x, y in zip(xs, ys)])
         self.fits = VGroup()
-        self.add(self.axes, self.labels, self.dots)
+        self.add(self.scaffold, self.dots)
 
     def data_points(self) -> np.ndarray:
         """(n, 2) data coordinates of the drawn dots (read back from the scene)."""
