@@ -1,13 +1,16 @@
-"""Captions burned into GIF frames (``gdanim render --format gif --burn-captions``).
+"""Captions burned into GIFs (``gdanim render --format gif --burn-captions``).
 
 Lesson scenes already draw their captions, but the GIF scales them down with the whole frame
 (480 px wide: about 9 px capitals, legible; narrower GIFs, or ones the 5 MB budget shrinks,
 make them hard to read). Burning draws each caption beat again at the GIF's own resolution
-(1/15 of its height, 12-20 px), on an opaque band in the caption panel's colour that covers
-the scene's own small caption, so nothing shows twice. Title and takeaway cues are left out:
-their text is already on full-size cards.
+(1/15 of the picture's height, 12-20 px) in a band added below the picture, in the theme's
+background colour, so the captions never cover the lesson (axes, update rules, the scene's own
+caption): the picture above the band is exactly the plain GIF's. The band is as tall as the
+longest caption needs (at least two lines), the same all through the GIF, and empty outside
+caption beats. Title and takeaway cues are left out: their text is already on full-size cards.
+For the caption in the band only, render with ``--captions soft`` (a clean picture).
 
-ffmpeg filters only (drawbox + libass ``ass``, both in the bundled ffmpeg); no manim.
+ffmpeg filters only (pad + libass ``ass``, both in the bundled ffmpeg); no manim.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from pathlib import Path
 
 from gdanim.subtitles import Cue
 
-FONT_FRACTION = 1 / 15  # caption text size as a share of the GIF height: 18 px at 480x270
+FONT_FRACTION = 1 / 15  # caption text size as a share of the picture height: 18 px at 480x270
 FONT_PX = (12, 20)  # kept within these pixel sizes (legible when small, not shouting when large)
-CHAR_EM = 0.5  # DejaVu Sans averages ~0.44 em per character; 0.5 leaves room
-BAND_MIN = 0.18  # of the frame height: covers the scene's own two-line caption panel
+CHAR_EM = 0.5  # DejaVu Sans averages ~0.48 em per character in captions; 0.5 leaves room
+LINE_EM = 1.2  # line height
+MIN_LINES = 2  # the band holds at least two lines, so short captions do not make it a sliver
 PAD_PX = 6
-TAIL = 0.4  # the scene's caption fades out this long after its cue ends; keep it covered
+TAIL = 0.4  # the scene's caption fades out this long after its cue ends; the band's stays as long
 
 
 def caption_cues(cues: list[Cue]) -> list[Cue]:
@@ -50,8 +54,19 @@ def wrap(text: str, width: int, px: int) -> list[str]:
     return textwrap.wrap(" ".join(text.split()), chars) or [""]
 
 
-def band_height(lines: int, height: int, px: int) -> int:
-    return min(height, max(math.ceil(BAND_MIN * height), math.ceil(lines * 1.2 * px + 2 * PAD_PX)))
+def band_height(lines: int, px: int) -> int:
+    """Pixel height (even) of a band holding ``lines`` lines of ``px`` text (at least MIN_LINES)."""
+    return 2 * math.ceil((max(lines, MIN_LINES) * LINE_EM * px + 2 * PAD_PX) / 2)
+
+
+def caption_band(cues: list[Cue], width: int, height: int) -> int:
+    """Height of the band added below a ``width`` x ``height`` picture for ``cues`` (0 if none is
+    a caption): fits the longest caption."""
+    cues = caption_cues(cues)
+    if not cues:
+        return 0
+    px = font_px(height)
+    return band_height(max(len(wrap(c.text, width, px)) for c in cues), px)
 
 
 def _ass_time(seconds: float) -> str:
@@ -65,27 +80,25 @@ def _ass_colour(hex_rgb: str) -> str:
 
 
 def burn_filters(cues: list[Cue], width: int, height: int, script: Path) -> str | None:
-    """The filter chain drawing ``cues`` on a ``width`` x ``height`` stream (None if no cue is
-    a caption). Writes the ASS script ``script`` (pixel coordinates, one event per cue,
-    vertically centred in its band), which the chain names relatively: run ffmpeg in its folder."""
-    cues = caption_cues(cues)
-    if not cues:
+    """The filter chain taking a ``width`` x ``height`` stream to one ``caption_band`` px taller,
+    the band below the picture holding ``cues`` (None if no cue is a caption). Writes the ASS
+    script ``script`` (pixel coordinates, one event per cue, centred in the band), which the
+    chain names relatively: run ffmpeg in its folder."""
+    band = caption_band(cues, width, height)
+    if not band:
         return None
     from gdanim.visual.theme import THEME
 
     px = font_px(height)
-    boxes, events = [], []
-    for cue in cues:
+    events = []
+    for cue in caption_cues(cues):
         lines = wrap(cue.text, width, px)
-        band = band_height(len(lines), height, px)
-        margin = round((band - len(lines) * 1.2 * px) / 2)
-        boxes.append(f"drawbox=x=0:y=ih-{band}:w=iw:h={band}:color=0x{THEME.panel.lstrip('#')}@1:t=fill"
-                     f":enable='between(t,{cue.start:.3f},{cue.end:.3f})'")
+        margin = round((band - len(lines) * LINE_EM * px) / 2)  # from the bottom: centred in the band
         events.append(f"Dialogue: 0,{_ass_time(cue.start)},{_ass_time(cue.end)},Caption,,0,0,{margin},,"
                       + "\\N".join(lines))
     colour = _ass_colour(THEME.text)
     script.write_text("\n".join([
-        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}",
+        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height + band}",
         "WrapStyle: 2", "ScaledBorderAndShadow: yes", "",
         "[V4+ Styles]",
         "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
@@ -95,4 +108,4 @@ def burn_filters(cues: list[Cue], width: int, height: int, script: Path) -> str 
         f"0,0,0,0,100,100,0,0,1,0,0,2,{PAD_PX},{PAD_PX},{PAD_PX},1", "",
         "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
         *events, ""]))
-    return ",".join([*boxes, f"ass={script.name}"])
+    return f"pad=iw:ih+{band}:0:0:color=0x{THEME.background.lstrip('#')},ass={script.name}"

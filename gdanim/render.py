@@ -360,8 +360,9 @@ def encode_gif(source: Path, target: Path, width: int, fps: int, max_bytes: int 
     which keeps files small and free of banding, unlike a fixed palette. If it comes out
     over ``max_bytes``, width, fps and colours are stepped down until it fits.
 
-    ``captions`` (cues) are burned in at the GIF's resolution (gdanim.burn), after the palette
-    is made from the clip itself, so frames outside the cues are exactly those of a plain GIF."""
+    ``captions`` (cues) are burned in at the GIF's resolution into a band added below the picture
+    (gdanim.burn), after the palette is made from the clip itself, so the picture above the band
+    is exactly that of a plain GIF, in every frame."""
     source, target = Path(source).resolve(), Path(target).resolve()
     for width_scale, fps_scale, colors in GIF_STEPS:
         w = max(int(width * width_scale) // 2 * 2, 16)
