@@ -168,9 +168,10 @@ def render_scene(scene_cls: type, params, *, quality: str = "medium", out_dir: P
     return None if dry_run else result.files["mp4"]
 
 
-def dry_run_cues(scene_cls: type, params, *, out_dir: Path = Path("media")) -> list:
-    """The scene's subtitle cues, timed, from a dry run: construct() plays through in skip mode,
-    so no frame is drawn. TeX and text come from the scene's cache under ``out_dir``."""
+def dry_run(scene_cls: type, params, *, out_dir: Path = Path("media"), prepare=None):
+    """Play the scene through in skip mode, drawing no frame, and return it (its ``cues`` are
+    timed). ``prepare(scene)`` runs before ``construct`` (e.g. to watch its plays). TeX and
+    text come from the scene's cache under ``out_dir``."""
     from manim import tempconfig
 
     cache = Path(out_dir) / ".cache" / scene_cls.__name__
@@ -181,8 +182,15 @@ def dry_run_cues(scene_cls: type, params, *, out_dir: Path = Path("media")) -> l
         with tempconfig(settings):
             scene = scene_cls(params=params)
             draw_nothing(scene)
+            if prepare is not None:
+                prepare(scene)
             scene.render()
-            return list(scene.cues)
+            return scene
+
+
+def dry_run_cues(scene_cls: type, params, *, out_dir: Path = Path("media")) -> list:
+    """The scene's subtitle cues, timed, from a dry run (no frame drawn)."""
+    return list(dry_run(scene_cls, params, out_dir=out_dir).cues)
 
 
 def draw_nothing(scene) -> None:

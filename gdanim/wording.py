@@ -26,12 +26,8 @@ def optimizer_name(name: str) -> str:
 
 
 def landscape_name(land) -> str:
-    """'Rosenbrock', 'Six-hump camel': a landscape's (or registry name's) title."""
-    from gdanim.landscapes import LANDSCAPES
-
-    if isinstance(land, str):
-        return LANDSCAPES[land]().title if land in LANDSCAPES and land != "custom" else land.replace("_", " ").capitalize()
-    return land.title or land.name.replace("_", " ").capitalize()
+    """'Rosenbrock', 'Six-hump camel': the landscape's title, as headings and captions write it."""
+    return land.title
 
 
 def number_word(n: int, capital: bool = False) -> str:

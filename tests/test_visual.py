@@ -102,16 +102,11 @@ def test_gradient_descent_scene_with_altered_params_renders_a_video(tmp_path):
 
 def beat_plays(cls, params, out_dir):
     """A dry run's cues and every play as (start, end, the caption of the beat that played it)."""
-    from manim import tempconfig
-
-    from gdanim.render import QUALITIES, SKIP_EVERY_PLAY, draw_nothing
+    from gdanim.render import dry_run
 
     plays = []
-    settings = {**QUALITIES["low"], **SKIP_EVERY_PLAY, "media_dir": str(out_dir), "write_to_movie": False,
-                "verbosity": "ERROR", "progress_bar": "none", "disable_caching": True}
-    with tempconfig(settings):
-        scene = cls(params=params)
-        draw_nothing(scene)
+
+    def record_plays(scene):
         play = scene.play
 
         def recording_play(*args, **kwargs):
@@ -120,7 +115,8 @@ def beat_plays(cls, params, out_dir):
             plays.append((start, scene.now, beat))
 
         scene.play = recording_play
-        scene.render()
+
+    scene = dry_run(cls, params, out_dir=out_dir, prepare=record_plays)
     return scene.cues, plays
 
 

@@ -1,8 +1,8 @@
 """LessonScene: the base of every gdanim scene - theme, params, narration beats, overlays.
 
 A lesson reads like a lecture script: ``show_title`` -> setup -> ``with self.beat(caption):``
-around the animations that illustrate it, beat after beat -> ``show_takeaway``. Each caption's start and end time is recorded as a
-subtitle cue, written beside the video as .srt/.vtt. With a ``voice`` (gdanim.voice.Voice,
+around the animations that illustrate it, beat after beat -> ``show_takeaway``. Each caption's
+start and end time is recorded as a subtitle cue, written beside the video as .srt/.vtt. With a ``voice`` (gdanim.voice.Voice,
 set by the renderer for ``--voice``) every cue's text is spoken and its beat lasts at least as
 long as the speech; with an ``end_card`` (gdanim.visual.end_card.EndCard) the video closes on it.
 """
@@ -111,13 +111,13 @@ class LessonScene(ThreeDScene):
     def beat(self, text: str):
         """A caption and the animations that illustrate it (manim-voiceover's block shape):
 
-            with self.beat(lesson_beat.caption) as beat:
-                self.play(step.animate.set_value(k), run_time=beat.duration)
+            with self.beat(lesson_beat.caption) as clock:
+                self.play(step.animate.set_value(k), run_time=clock.duration)
 
         The caption fades in as the beat starts and the block's plays run under it; the beat lasts
         until both they and its reading time (or speech) are done, and its cue ends there, with
         the beat's own picture. The caption then fades out before anything of the next beat is
-        drawn. ``beat.duration`` is the reading time, ``beat.remaining`` what is left of it: give
+        drawn. ``clock.duration`` is the reading time, ``clock.remaining`` what is left of it: give
         the block's animations that long and the picture moves while the words are read."""
         caption = Caption(text)
         start, self.open_beat = self.now, caption.text
