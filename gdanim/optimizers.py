@@ -212,7 +212,9 @@ SGD_DEFAULTS = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0
 ADAM_DEFAULTS = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False}
 
 # Okabe-Ito colours (safe for the common colour-vision deficiencies): one per optimizer, the
-# same in every scene. The theme and the captions read them from the specs below.
+# same in every scene. The theme and the captions read them from the specs below. SGD is white
+# and Nesterov a light violet instead of Okabe-Ito's grey and dark blue, which sink into the
+# grey maps and sit too close to momentum's sky blue (tests/test_theme.py measures it).
 OKABE_ITO = {
     "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
     "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "grey": "#BBBBBB",
@@ -273,7 +275,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                       (r"\theta \leftarrow \theta - \alpha \, \nabla L(\theta)",),
                       fixed=("momentum", "dampening", "nesterov"),
                       step_idea="sees only the local slope", summary="plain gradient descent: theta -= lr * grad"),
-        OptimizerSpec("sgd", SGD_DEFAULTS, _sgd, "SGD", OKABE_ITO["grey"],
+        OptimizerSpec("sgd", SGD_DEFAULTS, _sgd, "SGD", "#FFFFFF",
                       (r"\theta \leftarrow \theta - \alpha \, {{g}}",),
                       step_idea="sees only the local slope (a sampled one when stochastic)",
                       summary="torch.optim.SGD (stochastic with noise= or batch_size=)"),
@@ -282,7 +284,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                       step_idea="adds the slope to a velocity built from past slopes",
                       fixed=("nesterov",), summary="SGD with heavy-ball momentum 0.9"),
         OptimizerSpec("nesterov", {**SGD_DEFAULTS, "momentum": 0.9, "nesterov": True}, _sgd, "Nesterov",
-                      OKABE_ITO["blue"], NESTEROV_RULE, fixed=("nesterov",),
+                      "#A58BFF", NESTEROV_RULE, fixed=("nesterov",),
                       step_idea="adds the slope, taken one look-ahead on, to a velocity of past slopes",
                       summary="SGD with Nesterov momentum 0.9"),
         OptimizerSpec("adagrad", {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0,

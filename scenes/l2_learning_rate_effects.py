@@ -20,12 +20,9 @@ from gdanim.lessons.learning_rate_effects import Params, plan
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.lesson import LessonScene
 from gdanim.visual.loss_curve import LossCurve
-from gdanim.visual.theme import OKABE_ITO, THEME
+from gdanim.visual.theme import THEME, ordered_run_colors
 from gdanim.visual.tracer import TrajectoryTracer
 
-# One colour a run, small to large learning rate; none is vermillion, the diverged colour of
-# the divergence marker, so the burst stands out from every trail.
-RUN_COLORS = [OKABE_ITO[name] for name in ("sky_blue", "bluish_green", "yellow", "reddish_purple", "orange")]
 ROW_WIDTH = 13.4  # the panels' row spans the frame less a margin
 PANEL_GAP = 0.35
 PANEL_HEIGHT = 2.2  # at most; the loss curve below and the captions need the rest
@@ -51,7 +48,7 @@ class LearningRateEffects(LessonScene):
         lesson = plan(p)
         runs = lesson.runs
         traj, land = runs.traj, runs.traj.landscape
-        colors = RUN_COLORS[: traj.n_runs]
+        colors = ordered_run_colors(runs.lrs)  # cool to warm, small to large α
         step = self.step_tracker
 
         self.show_title(lesson.title, lesson.subtitle)

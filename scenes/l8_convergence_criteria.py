@@ -19,7 +19,7 @@ from gdanim.lessons.convergence_criteria import RULES, Params, fired_rule, plan,
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.criteria_panel import CriteriaPanel
 from gdanim.visual.lesson import LessonScene
-from gdanim.visual.theme import THEME
+from gdanim.visual.theme import THEME, ordered_run_colors
 from gdanim.visual.tracer import TrajectoryTracer
 from gdanim.wording import GRAD_NORM, landscape_name
 
@@ -41,7 +41,7 @@ class ConvergenceCriteria(LessonScene):
         lesson = plan(p)
         runs = lesson.runs
         traj = runs.traj
-        colors = list(THEME.run_colors[: traj.n_runs])
+        colors = ordered_run_colors(p.lrs)  # cool to warm, small to large α
         step = self.step_tracker
         shown, said = 0, {}  # the step drawn so far; per run, how many of its stop captions were read
 
