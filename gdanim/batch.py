@@ -1,23 +1,24 @@
 """Batch rendering: plan jobs from config + overrides, skip cached ones, render the rest in
-worker processes with live progress, record everything in the manifest.
+worker processes with live progress; each worker installs its files and manifest entry itself
+(gdanim.store), so a dying parent can never leave files without their entry.
 
-Each job runs in its own process (spawned, so manim's global config never leaks between
-scenes) with its own TeX and text folders. One failing scene does not stop the others.
+Jobs run in spawned worker processes (manim's global config never leaks into the parent), which
+die with the parent however it dies. One failing scene does not stop the others.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from gdanim.config import ConfigError, as_dict, build_params, load_config, parse_override
-from gdanim.render import (
-    Job, JobResult, OutputSettings, is_cached, job_key, manifest_entry, read_manifest, run_job,
-    write_manifest,
-)
+from gdanim.lifetime import die_with_parent, interrupt_on_sigterm
+from gdanim.render import Job, JobResult, OutputSettings, job_key, remove_stale_work, run_job
+from gdanim.store import Store
 
 DEFAULT_CONFIG = Path("gdanim.toml")
 
@@ -75,7 +76,20 @@ def _known(name: str, scenes: dict[str, type]) -> type:
         raise ConfigError(err.args[0]) from None
 
 
-def _worker(job: Job, progress_queue) -> JobResult:
+_UPDATES = None  # a worker's queue to the parent's progress bars
+_PARENT = 0  # the parent's pid
+
+
+def _init_worker(updates, parent: int) -> None:
+    """In each worker: report progress to ``updates``; die with the parent; SIGTERM unwinds
+    like Ctrl-C, so the work folder is cleaned."""
+    global _UPDATES, _PARENT
+    _UPDATES, _PARENT = updates, parent
+    interrupt_on_sigterm()
+    die_with_parent(parent)
+
+
+def _worker(job: Job, force: bool) -> JobResult:
     """Runs in a worker process: render one job, streaming seconds-done to the parent."""
     last = [0.0]
 
@@ -83,9 +97,14 @@ def _worker(job: Job, progress_queue) -> JobResult:
         now = time.monotonic()
         if now - last[0] > 0.25:
             last[0] = now
-            progress_queue.put((job.manifest_id, seconds))
+            _UPDATES.put((job.manifest_id, seconds))
 
-    return run_job(job, progress=report)
+    try:
+        return run_job(job, progress=report, force=force)
+    except KeyboardInterrupt:  # the work folder is cleaned by now
+        if os.getppid() != _PARENT:  # orphaned: nobody will tell us to stop waiting for jobs
+            os._exit(1)
+        raise  # the parent is stopping the pool: it sends the sentinel and we exit cleanly
 
 
 def expected_duration(job: Job, manifest: dict) -> float | None:
@@ -101,59 +120,77 @@ def expected_duration(job: Job, manifest: dict) -> float | None:
 
 def run_batch(jobs: list[Job], *, jobs_in_parallel: int = 1, force: bool = False, console=None,
               show_progress: bool = True) -> list[JobResult]:
-    """Render the jobs not already cached; returns one result per job, in order."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    out_dirs = {job.settings.out_dir for job in jobs}
-    manifests = {d: read_manifest(d) for d in out_dirs}
+    """Render the jobs not already cached; returns one result per job, in order. A job listed
+    twice renders once."""
+    unique = list({job.manifest_id: job for job in jobs}.values())
+    for root in {job.settings.out_dir for job in unique}:
+        remove_stale_work(root / ".work")  # a dead render's folder goes, whether or not we render
     results: dict[str, JobResult] = {}
     todo = []
-    for job in jobs:
-        manifest = manifests[job.settings.out_dir]
-        if not force and is_cached(job, manifest):
-            entry = manifest["outputs"][job.manifest_id]
-            results[job.manifest_id] = JobResult(
-                job, "cached", files={k: Path(v) for k, v in entry["files"].items()},
-                duration=entry["duration"], frames=entry["frames"], size=entry["size"])
+    for job in unique:
+        entry = None if force else Store(job.settings.out_dir).cached(job)
+        if entry is not None:
+            results[job.manifest_id] = cached_result(job, entry)
         else:
             todo.append(job)
-
     if todo:
-        ctx = multiprocessing.get_context("spawn")
-        with ctx.Manager() as manager, ProcessPoolExecutor(max_workers=jobs_in_parallel, mp_context=ctx) as pool:
-            updates = manager.Queue()
-            columns = (TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.fields[state]}"),
-                       TimeElapsedColumn(), TimeRemainingColumn())
-            with Progress(*columns, console=console, disable=not show_progress, transient=False) as bar:
-                tasks = {}
-                for job in todo:
-                    total = expected_duration(job, manifests[job.settings.out_dir])
-                    tasks[job.manifest_id] = bar.add_task(job.scene, total=total, state="queued")
-                futures = {pool.submit(_worker, job, updates): job for job in todo}
-                pending = set(futures)
-                while pending:
-                    try:
-                        while True:
-                            ident, seconds = updates.get_nowait()
-                            bar.update(tasks[ident], completed=seconds, state=f"{seconds:5.1f} s of video")
-                    except queue.Empty:
-                        pass
-                    for future in [f for f in pending if f.done()]:
-                        pending.discard(future)
-                        job = futures[future]
-                        try:
-                            result = future.result()
-                        except Exception as exc:  # the worker process itself died
-                            result = JobResult(job, "failed", error=f"worker died: {exc}")
-                        results[job.manifest_id] = result
-                        task = tasks[job.manifest_id]
-                        if result.status == "rendered":
-                            bar.update(task, total=result.duration or 1, completed=result.duration or 1,
-                                       state="done")
-                            manifest = manifests[job.settings.out_dir]
-                            manifest.setdefault("outputs", {})[job.manifest_id] = manifest_entry(result)
-                            write_manifest(job.settings.out_dir, manifest)
-                        else:
-                            bar.update(task, state="[red]failed")
-                    time.sleep(0.1)
+        results.update(_render_in_workers(todo, jobs_in_parallel, force, console, show_progress))
     return [results[job.manifest_id] for job in jobs]
+
+
+def _render_in_workers(todo: list[Job], workers: int, force: bool, console, show_progress) -> dict:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    results = {}
+    ctx = multiprocessing.get_context("spawn")
+    updates = ctx.Queue()
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx,
+                               initializer=_init_worker, initargs=(updates, os.getpid()))
+    columns = (TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.fields[state]}"),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=console, disable=not show_progress, transient=False) as bar:
+            tasks = {}
+            for job in todo:
+                total = expected_duration(job, Store(job.settings.out_dir).read())
+                tasks[job.manifest_id] = bar.add_task(job.scene, total=total, state="queued")
+            futures = {pool.submit(_worker, job, force): job for job in todo}
+            pending = set(futures)
+            while pending:
+                try:
+                    while True:
+                        ident, seconds = updates.get_nowait()
+                        bar.update(tasks[ident], completed=seconds, state=f"{seconds:5.1f} s of video")
+                except queue.Empty:
+                    pass
+                for future in [f for f in pending if f.done()]:
+                    pending.discard(future)
+                    job = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # the worker process itself died
+                        result = JobResult(job, "failed", error=f"worker died: {type(exc).__name__}")
+                    results[job.manifest_id] = result
+                    task = tasks[job.manifest_id]
+                    if result.status in ("rendered", "cached"):
+                        bar.update(task, total=result.duration or 1, completed=result.duration or 1,
+                                   state="done" if result.status == "rendered" else "cached")
+                    else:
+                        bar.update(task, state="[red]failed")
+                time.sleep(0.1)
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()  # SIGTERM: each worker unwinds and removes its work folder
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        updates.close()
+        updates.join_thread()
+    return results
+
+
+def cached_result(job: Job, entry: dict) -> JobResult:
+    root = job.settings.out_dir
+    return JobResult(job, "cached", files={fmt: root / r["path"] for fmt, r in entry["files"].items()},
+                     duration=entry["duration"], frames=entry["frames"], size=entry["size"])

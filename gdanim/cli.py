@@ -23,6 +23,17 @@ class Failure(click.ClickException):
         self.exit_code = code
 
 
+def _out_folder(ctx, param, value: str) -> Path:
+    """--out must name a folder that can exist: not empty text, not under a file."""
+    if not value.strip():
+        raise Failure("--out is empty: give a folder, e.g. --out media")
+    path = Path(value)
+    for parent in (path, *path.parents):
+        if parent.exists() and not parent.is_dir():
+            raise Failure(f"--out {value}: {parent} is a file, not a folder; pick another --out")
+    return path
+
+
 def _console():
     from rich.console import Console
 
@@ -34,6 +45,9 @@ def _console():
 @click.pass_context
 def main(ctx, verbose):
     """Render gradient-descent lessons as videos and course-page GIFs."""
+    from gdanim.lifetime import interrupt_on_sigterm
+
+    interrupt_on_sigterm()
     ctx.obj = {"verbose": verbose}
 
 
@@ -82,7 +96,7 @@ def list_scenes():
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="scenes rendered in parallel")
 @click.option("--force", is_flag=True, help="render even when a cached output matches")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+@click.option("--out", default="media", callback=_out_folder,
               show_default=True, help="where outputs and the manifest go")
 @click.option("--gif-width", type=click.IntRange(min=16), default=480, show_default=True)
 @click.option("--gif-fps", type=click.IntRange(min=1, max=50), default=12, show_default=True)
@@ -157,7 +171,7 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, 
 @click.option("--set", "overrides", multiple=True, metavar="Scene.param=value")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--quality", type=click.Choice(list(QUALITIES)), default="low", show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+@click.option("--out", default="media", callback=_out_folder,
               show_default=True)
 @click.pass_context
 def preview(ctx, scene, at_time, step, overrides, config_path, quality, out):
@@ -196,7 +210,7 @@ def preview(ctx, scene, at_time, step, overrides, config_path, quality, out):
 @click.option("--format", "fmt", type=click.Choice(["md", "srt"]), default="md", show_default=True,
               help="md: title, captions and takeaway as Markdown; srt: the subtitles with their "
                    "times (a dry run of the scene, no frame drawn)")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+@click.option("--out", default="media", callback=_out_folder,
               show_default=True, help="media folder whose TeX/text cache the srt dry run reuses")
 @click.pass_context
 def script(ctx, scene, overrides, config_path, fmt, out):
@@ -237,7 +251,7 @@ def script(ctx, scene, overrides, config_path, fmt, out):
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+@click.option("--out", default="media", callback=_out_folder,
               show_default=True)
 @click.option("--all", "everything", is_flag=True, help="also delete finished outputs and the manifest")
 def clean(out, everything):
@@ -266,7 +280,7 @@ def clean(out, everything):
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="course config [default: ./gdanim.toml if present]")
 @click.option("--quality", type=click.Choice(list(QUALITIES)), default="medium", show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+@click.option("--out", default="media", callback=_out_folder,
               show_default=True, help="media folder; the page goes to OUT/slides/<Scene>.html")
 @click.option("--embed/--no-embed", default=True, show_default=True,
               help="video inside the page (one file), or copied beside it as OUT/slides/<Scene>.mp4")
@@ -285,8 +299,9 @@ def slides(ctx, scene, overrides, config_path, quality, out, embed):
     """
     from gdanim.batch import plan_jobs, run_batch
     from gdanim.catalog import discover_scenes
-    from gdanim.render import FORMATS, OutputSettings, read_manifest, settings_from_record
+    from gdanim.render import OutputSettings, settings_from_record
     from gdanim.slides import beats_from_cues, cues_from_subtitles, write_slides
+    from gdanim.store import Store
 
     scenes = discover_scenes()
 
@@ -297,11 +312,9 @@ def slides(ctx, scene, overrides, config_path, quality, out, embed):
     job = plan(OutputSettings(quality=quality, out_dir=out))
     # render exactly as this scene's output at this quality was rendered (GIF, burned captions,
     # caption mode...): the cached output is reused and never replaced by a plainer one
-    previous = read_manifest(out).get("outputs", {}).get(job.manifest_id, {})
-    if previous.get("settings"):
+    previous = Store(out).entries().get(job.manifest_id)
+    if previous is not None:
         job = plan(settings_from_record(previous["settings"], quality, out))
-    elif "gif" in previous.get("files", {}):  # a manifest from before settings were recorded
-        job = plan(OutputSettings(quality=quality, formats=FORMATS, out_dir=out))
     console = _console()
     (result,) = run_batch([job], console=console, show_progress=sys.stdout.isatty())
     if result.status == "failed":
@@ -317,7 +330,7 @@ def slides(ctx, scene, overrides, config_path, quality, out, embed):
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+@click.option("--out", default="media", callback=_out_folder,
               show_default=True, help="media folder to index; the page is OUT/index.html")
 @click.option("--quality", type=click.Choice(list(QUALITIES)),
               help="show this quality only [default: each scene's best rendered quality]")

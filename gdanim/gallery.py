@@ -14,7 +14,8 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from gdanim.config import as_dict, param_table
-from gdanim.render import FORMATS, QUALITIES, OutputSettings, cli_flags, read_manifest, settings_from_record
+from gdanim.render import FORMATS, QUALITIES, OutputSettings, cli_flags, settings_from_record
+from gdanim.store import Store
 from gdanim.config import regenerate_command, shown_value
 
 MEDIA_KINDS = ("gif", "mp4", "vtt", "srt")
@@ -62,7 +63,7 @@ def gallery_cards(out_dir: Path, scenes: dict[str, type], *, quality: str | None
     out_dir = Path(out_dir)
     best: dict[str, dict] = {}
     rank = {q: i for i, q in enumerate(QUALITIES)}
-    for entry in read_manifest(out_dir).get("outputs", {}).values():
+    for entry in Store(out_dir).entries().values():
         if quality is not None and entry.get("quality") != quality:
             continue
         current = best.get(entry["scene"])

@@ -9,6 +9,8 @@ folders of dead processes are removed by the next run.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import importlib.metadata
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gdanim import __version__
+from gdanim.store import Store
 from gdanim.subtitles import write_subtitles
 
 QUALITIES = {
@@ -52,12 +55,19 @@ class OutputSettings:
     gif_fps: int = 12
     out_dir: Path = Path("media")
     voice: bool = False  # speak the cues (gdanim.voice), beats timed to the speech, AAC in the MP4
-    burn_captions: bool = False  # draw caption cues into GIF frames (gdanim.burn)
+    burn_captions: bool = False  # GIF: captions in a band below a clean picture (gdanim.burn, burns_band)
     end_card: bool = False  # close on the parameter card (gdanim.visual.end_card)
     captions: str = "screen"  # one of CAPTION_MODES
 
 
 RECORDED_SETTINGS = ("formats", "gif_width", "gif_fps", "voice", "burn_captions", "end_card", "captions")
+
+
+def burns_band(settings: OutputSettings) -> bool:
+    """Whether the GIF gets a caption band (gdanim.burn): each caption is seen exactly once, so
+    only under a clean picture (``captions="soft"``). With ``"screen"`` the picture draws each
+    caption already and a band would repeat it; with ``"none"`` there is nothing to burn."""
+    return settings.burn_captions and settings.captions == "soft" and "gif" in settings.formats
 
 
 def settings_record(settings: OutputSettings) -> dict:
@@ -129,7 +139,7 @@ def job_key(scene_cls: type, params: dict, settings: OutputSettings) -> str:
         from gdanim.voice import voice_key
 
         blob["voice"] = voice_key()
-    if settings.burn_captions and "gif" in settings.formats:
+    if burns_band(settings):
         blob["burn_captions"] = True
     if settings.end_card:
         blob["end_card"] = cli_flags(settings)
@@ -200,38 +210,58 @@ def draw_nothing(scene) -> None:
 
 
 def run_job(job: Job, *, scene_cls: type | None = None, params_obj=None, dry_run: bool = False,
-            progress=None, raise_errors: bool = False) -> JobResult:
-    """Render ``job`` and move its files into place. ``progress(seconds_done)`` is called
-    as frames are written. Errors become a failed JobResult unless ``raise_errors``."""
+            progress=None, raise_errors: bool = False, force: bool = True) -> JobResult:
+    """Render ``job`` and install its files and manifest entry (gdanim.store), holding the
+    scene's lock: a second render of the scene waits, then finds it cached (unless ``force``).
+    ``progress(seconds_done)`` is called as frames are written. Errors become a failed
+    JobResult unless ``raise_errors``."""
     t0 = time.perf_counter()
+    store = Store(job.settings.out_dir)
     try:
-        if scene_cls is None:
-            from gdanim.catalog import get_scene
-            from gdanim.config import build_params
+        with contextlib.nullcontext() if dry_run else store.scene_lock(job.scene):
+            if not force and not dry_run and (entry := store.cached(job)) is not None:
+                return cached_result(job, entry)
+            if scene_cls is None:
+                from gdanim.catalog import get_scene
+                from gdanim.config import build_params
 
-            scene_cls = get_scene(job.scene)
-            params_obj = build_params(scene_cls.Params, job.params, where=job.scene)
-        files = _render_files(job, scene_cls, params_obj, dry_run, progress)
+                scene_cls = get_scene(job.scene)
+                params_obj = build_params(scene_cls.Params, job.params, where=job.scene)
+            entry = _render_files(job, scene_cls, params_obj, dry_run, progress, t0)
     except Exception as exc:
+        remove_empty_folders(job)
         if raise_errors:
             raise
         return JobResult(job, "failed", seconds=time.perf_counter() - t0,
                          error=f"{type(exc).__name__}: {exc}".splitlines()[0])
-    result = JobResult(job, "rendered", files=files, seconds=time.perf_counter() - t0)
-    if files:
-        first = files.get("mp4") or files.get("gif")
-        result.frames, result.duration = probe(first)
-        result.size = {fmt: files[fmt].stat().st_size for fmt in FORMATS if fmt in files}
-    return result
+    if entry is None:
+        return JobResult(job, "rendered", seconds=time.perf_counter() - t0)
+    return dataclasses.replace(cached_result(job, entry), status="rendered", seconds=time.perf_counter() - t0)
 
 
-def _render_files(job: Job, scene_cls, params_obj, dry_run, progress) -> dict:
+def cached_result(job: Job, entry: dict) -> JobResult:
+    """The result a manifest entry describes."""
+    root = job.settings.out_dir
+    return JobResult(job, "cached", files={fmt: root / r["path"] for fmt, r in entry["files"].items()},
+                     duration=entry["duration"], frames=entry["frames"], size=entry["size"],
+                     seconds=entry.get("render_seconds", 0.0))
+
+
+def remove_empty_folders(job: Job) -> None:
+    """A failed run leaves no empty output or work folder behind."""
+    for folder in (job.folder, job.settings.out_dir / ".work"):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only if empty
+
+
+def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float) -> dict | None:
     from manim import tempconfig
 
     job.folder.mkdir(parents=True, exist_ok=True)
     cache = job.settings.out_dir / ".cache" / job.scene
     work_root = job.settings.out_dir / ".work"
     remove_stale_work(work_root)
+    heal_text_cache(cache)
     work_root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"{job.scene}-", dir=work_root))
     lock = open(work / ".lock", "w")
@@ -252,7 +282,7 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress) -> dict:
                 _report_frames(scene, progress)
             scene.render()
             if dry_run:
-                return {}
+                return None
             intermediate = Path(scene.renderer.file_writer.movie_file_path)
         staged = {}
         if "mp4" in job.settings.formats:
@@ -263,18 +293,16 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress) -> dict:
         if "gif" in job.settings.formats:
             staged["gif"] = encode_gif(intermediate, work / "final.gif", job.settings.gif_width,
                                        job.settings.gif_fps,
-                                       captions=scene.cues if job.settings.burn_captions else None)
+                                       captions=scene.cues if burns_band(job.settings) else None)
         cues = getattr(scene, "cues", []) if job.settings.captions != "none" else []
         subtitles = write_subtitles(cues, work / "final.mp4")
-        files = {}
-        for path in subtitles:  # subtitles first: a finished video never lacks its captions
-            final = job.output_path(path.suffix.lstrip("."))
-            os.replace(path, final)
-            files[path.suffix.lstrip(".")] = final
-        for fmt, path in staged.items():
-            os.replace(path, job.output_path(fmt))
-            files[fmt] = job.output_path(fmt)
-        return files
+        frames, duration = probe(staged.get("mp4") or staged["gif"])  # before install: a probe failure installs nothing
+        # subtitles first: a finished video never lacks its captions
+        outputs = {path.suffix.lstrip("."): path for path in subtitles} | staged
+        entry = manifest_entry(job, frames, duration, {fmt: staged[fmt].stat().st_size for fmt in staged},
+                               time.perf_counter() - t0)
+        return Store(job.settings.out_dir).install(
+            job.manifest_id, entry, {fmt: (path, job.output_path(fmt)) for fmt, path in outputs.items()})
     finally:
         shutil.rmtree(work, ignore_errors=True)
         lock.close()
@@ -308,6 +336,25 @@ def _report_frames(scene, progress) -> None:
         progress(renderer.time)
 
     renderer.add_frame = counting_add_frame
+
+
+def heal_text_cache(cache: Path) -> None:
+    """Delete cached text and TeX drawings that a killed or failed render left half-written:
+    manim reuses any file of the right name, so one bad SVG would fail every later render.
+    An SVG is whole when it ends with its closing tag; a TeX output (dvi/xdv) when not empty.
+    (Renders of one scene never overlap: they hold its lock, gdanim.store.Store.scene_lock.)"""
+    if not cache.is_dir():
+        return
+    for path in cache.rglob("*"):
+        if path.suffix not in (".svg", ".dvi", ".xdv") or not path.is_file():
+            continue
+        with open(path, "rb") as f:
+            f.seek(max(path.stat().st_size - 64, 0))
+            tail = f.read()
+        if not tail or (path.suffix == ".svg" and b"</svg>" not in tail):
+            for stale in path.parent.glob(path.stem + ".*"):  # with its .tex source's outputs
+                if stale.suffix != ".tex":
+                    stale.unlink(missing_ok=True)
 
 
 def remove_stale_work(work_root: Path) -> None:
@@ -411,39 +458,13 @@ def probe(path: Path) -> tuple[int, float]:
     return int(frames), float(seconds)
 
 
-# --- manifest -------------------------------------------------------------------------------
+# --- manifest ---------------------------------------------------------------------------
 
 
-def read_manifest(out_dir: Path) -> dict:
-    path = Path(out_dir) / "manifest.json"
-    try:
-        return json.loads(path.read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {"outputs": {}}
-
-
-def write_manifest(out_dir: Path, manifest: dict) -> None:
-    """Atomic: a reader never sees half a manifest."""
-    path = Path(out_dir) / "manifest.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".json.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True))
-    os.replace(tmp, path)
-
-
-def manifest_entry(result: JobResult) -> dict:
-    job = result.job
+def manifest_entry(job: Job, frames: int, duration: float, size: dict, seconds: float) -> dict:
+    """What the manifest says of a job's output (gdanim.store adds the files and checksums)."""
     return {
         "scene": job.scene, "quality": job.settings.quality, "params": job.params, "key": job.key,
-        "files": {fmt: str(p) for fmt, p in result.files.items()}, "duration": round(result.duration, 3),
-        "frames": result.frames, "size": result.size, "render_seconds": round(result.seconds, 2),
+        "duration": round(duration, 3), "frames": frames, "size": size, "render_seconds": round(seconds, 2),
         "settings": settings_record(job.settings), "versions": versions(),
     }
-
-
-def is_cached(job: Job, manifest: dict) -> bool:
-    """Same key as the recorded output, and every recorded file still there."""
-    entry = manifest.get("outputs", {}).get(job.manifest_id)
-    if not entry or entry.get("key") != job.key:
-        return False
-    return all(Path(p).is_file() for p in entry["files"].values())

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "GDANIM_SCENE_MODULES": "tests.scenes_for_tests.tiny", "PYTHONPATH": str(ROOT)}
 
 
-def gdanim(*args, cwd=ROOT, check=None):
-    done = subprocess.run([sys.executable, "-m", "gdanim", *args], cwd=cwd, env=ENV,
+def gdanim(*args, cwd=ROOT, check=None, env_extra=None):
+    done = subprocess.run([sys.executable, "-m", "gdanim", *args], cwd=cwd, env={**ENV, **(env_extra or {})},
                           capture_output=True, text=True, timeout=300)
     if check is not None:
         assert done.returncode == check, done.stdout + done.stderr
@@ -43,8 +43,11 @@ def test_outputs_are_probed_and_recorded(rendered):
     entries = manifest(out)
     assert set(entries) == {"tiny/DotA", "tiny/DotB"}
     entry = entries["tiny/DotA"]
-    mp4, gif = Path(entry["files"]["mp4"]), Path(entry["files"]["gif"])
-    assert mp4 == out / "tiny" / "DotA.mp4" and gif == out / "tiny" / "DotA.gif"
+    assert {fmt: r["path"] for fmt, r in entry["files"].items()} == {  # relative to the out folder
+        "srt": "tiny/DotA.srt", "vtt": "tiny/DotA.vtt", "mp4": "tiny/DotA.mp4", "gif": "tiny/DotA.gif"}
+    mp4, gif = out / "tiny" / "DotA.mp4", out / "tiny" / "DotA.gif"
+    assert all(r["bytes"] == (out / r["path"]).stat().st_size and len(r["sha256"]) == 64
+               for r in entry["files"].values())
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(mp4))
     # a caption (0.4 s fade) over a 1 s move, held to its 2 s reading time, at 5 fps
     assert seconds == pytest.approx(2.0, abs=0.25) and frames == pytest.approx(10, abs=1)
