@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import reprlib
 import shlex
 import tomllib
 import typing
@@ -18,6 +19,22 @@ from pathlib import Path
 
 class ConfigError(ValueError):
     """A config or override the user must fix; the message says how."""
+
+
+MAX_NESTING = 8  # the deepest params (a tour's runs.<name>.landscape.domain) nest 5 levels
+MAX_INTEGER = 2**63 - 1  # TOML integers are 64-bit; tomllib reads any size, which floats cannot hold
+
+_BRIEF = reprlib.Repr()
+_BRIEF.maxstring = _BRIEF.maxother = 60
+_BRIEF.maxlong = 40
+_BRIEF.maxlist = _BRIEF.maxtuple = 6
+_BRIEF.maxdict = 4
+_BRIEF.maxlevel = 3
+
+
+def brief(value) -> str:
+    """repr of a value cut to about a line, so an error echoing a huge input stays one short line."""
+    return _BRIEF.repr(value)
 
 
 def param(default, help: str):
@@ -54,7 +71,7 @@ def build_params(params_cls, values: dict, *, where: str = "params"):
         if key not in hints or key not in valid:
             close = difflib.get_close_matches(key, valid, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise ConfigError(f"unknown parameter '{key}' for {where}{hint}; valid: {', '.join(valid)}")
+            raise ConfigError(f"unknown parameter {brief(key)} for {where}{hint}; valid: {', '.join(valid)}")
         checked[key] = coerce(value, hints[key], f"{where}.{key}")
     try:
         return params_cls(**checked)
@@ -89,7 +106,7 @@ def coerce(value, annotation, name: str):
     if origin is typing.Literal:
         if value in args:
             return value
-        raise ConfigError(f"{name} must be one of {', '.join(map(repr, args))}, got {value!r}")
+        raise ConfigError(f"{name} must be one of {', '.join(map(repr, args))}, got {brief(value)}")
     if origin in (tuple, list):
         if not isinstance(value, (list, tuple)):
             raise _type_error(name, value, annotation)
@@ -108,7 +125,7 @@ def coerce(value, annotation, name: str):
 
 
 def _type_error(name, value, annotation) -> ConfigError:
-    return ConfigError(f"{name} expects {_type_name(annotation)}, got {value!r}")
+    return ConfigError(f"{name} expects {_type_name(annotation)}, got {brief(value)}")
 
 
 def _type_name(annotation) -> str:
@@ -125,17 +142,41 @@ def parse_override(text: str) -> tuple[str, str, object]:
     key, sep, raw = text.partition("=")
     scene, dot, name = key.strip().partition(".")
     if not sep or not dot or not scene or not name:
-        raise ConfigError(f"override '{text}' must look like Scene.param=value, "
+        raise ConfigError(f"override {brief(text)} must look like Scene.param=value, "
                           "e.g. LearningRateEffects.lrs=[0.01,0.1]")
+    raw = raw.strip()
     try:
-        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        value = _toml(f"v = {raw}", key.strip())["v"]
     except tomllib.TOMLDecodeError:
-        if raw.strip() and all(c.isalnum() or c in "_-." for c in raw.strip()):
-            value = raw.strip()
+        if raw and all(c.isalnum() or c in "_-." for c in raw):
+            value = raw
         else:
-            raise ConfigError(f"override '{text}': '{raw.strip()}' is not a TOML value "
+            raise ConfigError(f"override {brief(text)}: {brief(raw)} is not a TOML value "
                               "(quote strings, write lists as [1, 2])") from None
     return scene, name, value
+
+
+def _toml(text: str, where: str) -> dict:
+    """tomllib.loads, refusing what no parameter needs and would break later: nesting deeper than
+    MAX_NESTING (tomllib's own recursion fails first on thousands of brackets) and integers
+    beyond 64 bits."""
+    try:
+        return _bounded(tomllib.loads(text), where)
+    except RecursionError:
+        raise ConfigError(f"{where} nests lists or tables more than {MAX_NESTING} deep") from None
+
+
+def _bounded(value, where: str, depth: int = 0):
+    """``value`` unchanged, once it is known to nest at most MAX_NESTING deep and to hold only
+    64-bit integers (a bigger one would overflow every float it is turned into)."""
+    if depth > MAX_NESTING:
+        raise ConfigError(f"{where} nests lists or tables more than {MAX_NESTING} deep")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+        raise ConfigError(f"{where}: the integer {brief(value)} does not fit in 64 bits")
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for child in children:
+        _bounded(child, where, depth + 1)
+    return value
 
 
 def load_config(path: Path) -> dict:
@@ -144,7 +185,7 @@ def load_config(path: Path) -> dict:
     Returns ``{"scenes": {name: {param: value}}, **other top-level keys}``.
     """
     try:
-        data = tomllib.loads(Path(path).read_text())
+        data = _toml(Path(path).read_text(), str(path))
     except FileNotFoundError:
         raise ConfigError(f"config file {path} not found; pass --config FILE or create it") from None
     except tomllib.TOMLDecodeError as exc:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from gdanim.config import brief
+
 X, Y = sympy.symbols("x y", real=True)
 
 CONSTANTS = {"x": X, "y": Y, "pi": sympy.pi, "e": sympy.E}
@@ -50,8 +52,11 @@ NODE_DESCRIPTIONS = {
 }
 
 MAX_FORMULA_LENGTH = 500
-# Exact integer powers such as 9**9**9 would hang sympy; cap the size of their result.
-MAX_EXACT_POWER_BITS = 4096
+MAX_NODES = 200  # syntax-tree nodes (names, numbers, operations, calls); 500 characters hold about 250
+MAX_DEPTH = 40  # nesting (a sum of n terms nests n deep): sympy recurses per level; x**x**...**x broke it
+# The value is plotted as float64: a number beyond its range is inf. Exact powers such as 9**9**9
+# would also hang sympy, so their size is estimated before computing them.
+MAX_FLOAT_BITS = 1024
 
 ALLOWED = "a formula may use x, y, numbers, pi, e, + - * / ** and the functions " + ", ".join(sorted(FUNCTIONS))
 
@@ -73,20 +78,47 @@ def _reject(what: str) -> ValueError:
 
 def _number(value) -> sympy.Expr:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _reject(f"the literal {value!r}")
+        raise _reject(f"the literal {brief(value)}")
     if isinstance(value, int):
+        if value.bit_length() > MAX_FLOAT_BITS:
+            raise _overflow(f"the number {brief(value)}")
         return sympy.Integer(value)
     if not math.isfinite(value):
-        raise ValueError(f"formula contains a number that overflows a float ({value!r})")
+        raise _overflow(f"a number ({value!r})")
     return sympy.Float(value)
+
+
+def _overflow(what: str) -> ValueError:
+    return ValueError(f"formula contains {what} beyond a float's range (about 1.8e308); use smaller numbers")
 
 
 def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
     if base.is_Rational and exponent.is_Rational:
-        bits = max(base.p.bit_length(), base.q.bit_length())
-        if abs(exponent) * bits > MAX_EXACT_POWER_BITS:
-            raise ValueError(f"formula contains a numeric power too large to compute ({base}**{exponent})")
+        bits = max(abs(base.p), base.q).bit_length() - 1  # log2 of the larger part, rounded down
+        if abs(exponent) * bits > MAX_FLOAT_BITS:
+            raise _overflow(f"the power {brief(base)}**{brief(exponent)}")
     return base**exponent
+
+
+def _check_size(tree: ast.AST) -> None:
+    """Refuse trees too big or deep to build, differentiate and print quickly (and without
+    exhausting the recursion of sympy's printers)."""
+    nodes, deepest, stack = 0, 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes, deepest = nodes + 1, max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node)
+                     if not isinstance(child, (ast.operator, ast.unaryop, ast.expr_context)))
+    if nodes > MAX_NODES or deepest > MAX_DEPTH:
+        raise ValueError(f"formula is too big ({nodes} parts nested {deepest} deep; at most {MAX_NODES} "
+                         f"parts nested {MAX_DEPTH} deep): write it shorter")
+
+
+def _check_constants(expr: sympy.Expr, text: str) -> None:
+    """Refuse constants that sympy holds exactly but a float cannot (1e308*10, 9.0**9.0**9.0)."""
+    for number in expr.atoms(sympy.Number):
+        if not math.isfinite(float(number)):
+            raise _overflow(f"the constant {brief(str(number))} (from {brief(text)})")
 
 
 def _build(node: ast.AST, source: str) -> sympy.Expr:
@@ -102,23 +134,23 @@ def _build(node: ast.AST, source: str) -> sympy.Expr:
         if isinstance(node.op, ast.BitXor):
             raise _reject("'^' (write powers as **)")
         if type(node.op) not in BINARY_OPS:
-            raise _reject(f"the operator in {snippet!r}")
+            raise _reject(f"the operator in {brief(snippet)}")
         left, right = _build(node.left, source), _build(node.right, source)
         if isinstance(node.op, ast.Pow):
             return _power(left, right)
         return BINARY_OPS[type(node.op)](left, right)
     if isinstance(node, ast.UnaryOp):
         if type(node.op) not in UNARY_OPS:
-            raise _reject(f"the operator in {snippet!r}")
+            raise _reject(f"the operator in {brief(snippet)}")
         return UNARY_OPS[type(node.op)](_build(node.operand, source))
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in CALLABLES:
-            raise _reject(f"calling {ast.get_source_segment(source, node.func)!r}")
+            raise _reject(f"calling {brief(ast.get_source_segment(source, node.func))}")
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-            raise _reject(f"{snippet!r} (functions take exactly one plain argument)")
+            raise _reject(f"{brief(snippet)} (functions take exactly one plain argument)")
         return CALLABLES[node.func.id](_build(node.args[0], source))
     description = NODE_DESCRIPTIONS.get(type(node), type(node).__name__)
-    raise _reject(f"{description} ({snippet!r})")
+    raise _reject(f"{description} ({brief(snippet)})")
 
 
 def parse_formula(text: str) -> sympy.Expr:
@@ -130,19 +162,27 @@ def parse_formula(text: str) -> sympy.Expr:
     source = text.strip()
     try:
         tree = ast.parse(source, mode="eval")
-    except SyntaxError as exc:
-        raise ValueError(f"formula {text!r} is not a valid expression: {exc.msg}") from None
-    expr = _build(tree.body, source)
+    except (SyntaxError, MemoryError, RecursionError) as exc:  # the last two: the parser's nesting limits
+        reason = getattr(exc, "msg", "too deeply nested")
+        raise ValueError(f"formula {brief(text)} is not a valid expression: {reason}") from None
+    _check_size(tree.body)
+    try:
+        expr = _build(tree.body, source)
+    except ArithmeticError as exc:  # sympy's floats raise where its integers give zoo: 1.0/0.0
+        raise ValueError(f"formula {brief(text)} is not finite and real ({type(exc).__name__})") from None
     if expr.has(sympy.I, sympy.zoo, sympy.oo, sympy.S.NegativeInfinity, sympy.nan):
-        raise ValueError(f"formula {text!r} is not finite and real (it simplifies to {expr})")
+        raise ValueError(f"formula {brief(text)} is not finite and real (it simplifies to {brief(str(expr))})")
+    _check_constants(expr, text)
     return expr
 
 
 def compile_formula(text: str) -> Formula:
     """Parse a formula and vectorise it and its symbolic gradient with numpy."""
     expr = parse_formula(text)
-    value_fn = sympy.lambdify((X, Y), expr, modules="numpy")
-    gradient_fn = sympy.lambdify((X, Y), (sympy.diff(expr, X), sympy.diff(expr, Y)), modules="numpy", cse=True)
+    # numpy takes integers beyond int64 as Python objects that its functions refuse: give it floats
+    numeric = expr.xreplace({n: sympy.Float(n) for n in expr.atoms(sympy.Integer) if abs(n) > 2**63})
+    value_fn = sympy.lambdify((X, Y), numeric, modules="numpy")
+    gradient_fn = sympy.lambdify((X, Y), (sympy.diff(numeric, X), sympy.diff(numeric, Y)), modules="numpy", cse=True)
 
     def value(xy: np.ndarray) -> np.ndarray:
         out = np.empty(xy.shape[:-1])

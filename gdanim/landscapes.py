@@ -672,7 +672,7 @@ def custom(
 
     if isinstance(domain, str) or not hasattr(domain, "__len__") or len(domain) != 2:
         raise ValueError(f"parameter 'domain' must be ((xmin, xmax), (ymin, ymax)), got {domain!r}")
-    x_range, y_range = _interval("domain", domain[0]), _interval("domain", domain[1])
+    x_range, y_range = (_plot_interval(side) for side in domain)
     compiled = compile_formula(formula)
     params = {"formula": compiled.text, "domain": [list(x_range), list(y_range)]}
     if start is None:
@@ -697,6 +697,44 @@ def custom(
         _value=compiled.value,
         _gradient=compiled.gradient,
     )
+
+
+CUSTOM_EXTENT = 1e4  # a plot's axes, ticks and step sizes need sensible numbers
+CUSTOM_MIN_WIDTH = 1e-3
+FINITE_GRID = 33  # points per side where a landscape's value must be finite: odd, so 0 is among them
+
+
+def _plot_interval(side) -> tuple[float, float]:
+    """One side of a custom domain: a pair low < high within ±CUSTOM_EXTENT, not vanishingly narrow."""
+    low, high = _interval("domain", side)
+    if max(abs(low), abs(high)) > CUSTOM_EXTENT or high - low < CUSTOM_MIN_WIDTH:
+        raise ValueError(f"parameter 'domain' sides must lie within ±{CUSTOM_EXTENT:g} and be at least "
+                         f"{CUSTOM_MIN_WIDTH:g} wide, got {side!r}")
+    return low, high
+
+
+def require_finite(landscape: Landscape) -> Landscape:
+    """``landscape`` if its value is finite across its plot and its gradient at its default start;
+    an overflowing formula (exp(exp(exp(x)))) or parameter would otherwise plot and descend on inf/nan."""
+    (x0, x1), (y0, y1) = landscape.domain
+    grid = np.stack(np.meshgrid(np.linspace(x0, x1, FINITE_GRID), np.linspace(y0, y1, FINITE_GRID)), axis=-1)
+    fix = "change the formula or the domain" if landscape.name == "custom" else "change its parameters"
+    try:
+        with np.errstate(all="ignore"):
+            values = landscape.value(grid)
+            slope = landscape.gradient(np.asarray(landscape.default_start))
+    except (ArithmeticError, TypeError, ValueError) as exc:  # overflowing or complex constants
+        raise ValueError(f"landscape {landscape.name!r} has no real float value on its plot "
+                         f"({type(exc).__name__}: {str(exc)[:60]}): {fix}") from None
+    bad = ~np.isfinite(values)
+    if bad.any():
+        x, y = grid[bad][0]
+        raise ValueError(f"landscape {landscape.name!r} is {values[bad][0]} at ({x:g}, {y:g}) of its plot, "
+                         f"not a finite real number: {fix}")
+    if not np.isfinite(slope).all():
+        raise ValueError(f"landscape {landscape.name!r} has no finite gradient at its start "
+                         f"{landscape.default_start}: {fix}")
+    return landscape
 
 
 LANDSCAPES: dict[str, Callable[..., Landscape]] = {
@@ -734,4 +772,4 @@ def get_landscape(name: "str | Landscape", **params) -> Landscape:
     if unknown:
         accepted = f"valid parameters are: {', '.join(valid)}" if valid else "it takes no parameters"
         raise ValueError(f"unknown parameter(s) {', '.join(map(repr, unknown))} for landscape {name!r}; {accepted}")
-    return factory(**params)
+    return require_finite(factory(**params))

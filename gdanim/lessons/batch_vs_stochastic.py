@@ -65,6 +65,9 @@ class Params:
         checks.whole(self.first_steps, "first_steps", 0, checks.MAX_STEPS)
         checks.seconds(self.first_step_seconds, "first_step_seconds", high=10.0)
         checks.seconds(self.seconds_per_step, "seconds_per_step", high=10.0)
+        checks.video_seconds(self.first_steps * self.first_step_seconds + self.steps * self.seconds_per_step,
+                             "first_steps × first_step_seconds + steps × seconds_per_step",
+                             "steps, first_steps or their seconds")
         checks.whole(self.noise_window, "noise_window", 1, self.steps)
         checks.seconds(self.hold_seconds, "hold_seconds", high=30.0)
 

@@ -51,8 +51,10 @@ class Params:
         if self.start is not None:
             checks.start(land, self.start)
         checks.steps(self.steps)
-        checks.number(self.tol_grad, "tol_grad", low=0.0)
+        checks.number(self.tol_grad, "tol_grad", low=0.0, high=1e6)
         checks.seconds(self.seconds_per_step, "seconds_per_step", high=10.0)
+        checks.video_seconds(self.steps * self.seconds_per_step, "steps × seconds_per_step",
+                             "steps or seconds_per_step")
         checks.whole(self.first_steps, "first_steps", 0, 20)
         checks.number(self.camera_phi, "camera_phi", low=0.0, high=180.0)
         checks.number(self.camera_theta, "camera_theta", low=-360.0, high=360.0)

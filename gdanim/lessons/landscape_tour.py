@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdanim.config import param
+from gdanim.config import brief, param
 from gdanim.display import shown_steps
 from gdanim.engine import Trajectory, simulate
 from gdanim.landscapes import Landscape
@@ -67,11 +67,11 @@ class Params:
 
     def __post_init__(self):
         if not isinstance(self.stops, (list, tuple)) or not 1 <= len(self.stops) <= MAX_STOPS:
-            raise ValueError(f"stops must list 1 to {MAX_STOPS} landscape names, got {self.stops!r}")
+            raise ValueError(f"stops must list 1 to {MAX_STOPS} landscape names, got {brief(self.stops)}")
         if len(set(self.stops)) != len(self.stops):
             raise ValueError(f"stops must not repeat a landscape, got {list(self.stops)}")
         if not isinstance(self.runs, dict):
-            raise ValueError(f"runs must be a table {{landscape: {{settings}}}}, got {self.runs!r}")
+            raise ValueError(f"runs must be a table {{landscape: {{settings}}}}, got {brief(self.runs)}")
         for name in [*self.stops, *(n for n in self.runs if n not in self.stops)]:
             resolve_stop(name, self.runs)
         checks.number(self.tol_grad, "tol_grad", low=0.0, low_open=True, high=MAX_TOL_GRAD)
@@ -103,7 +103,7 @@ def resolve_stop(name: str, runs: dict) -> Stop:
     what = f"runs.{name}"
     override = runs.get(name, {})
     if not isinstance(override, dict):
-        raise ValueError(f"{what} must be a table of settings ({', '.join(RUN_KEYS)}), got {override!r}")
+        raise ValueError(f"{what} must be a table of settings ({', '.join(RUN_KEYS)}), got {brief(override)}")
     unknown = sorted(set(override) - set(RUN_KEYS))
     if unknown:
         raise ValueError(f"{what}: unknown setting(s) {', '.join(unknown)}; valid: {', '.join(RUN_KEYS)}")
@@ -111,10 +111,10 @@ def resolve_stop(name: str, runs: dict) -> Stop:
     land = checks.landscape(name, s.get("landscape"), what=f"{what}.landscape")
     raw = s.get("starts", [list(land.default_start)])
     if not isinstance(raw, (list, tuple)) or not 1 <= len(raw) <= checks.MAX_RUNS:
-        raise ValueError(f"{what}.starts must list 1 to {checks.MAX_RUNS} points [x, y], got {raw!r}")
+        raise ValueError(f"{what}.starts must list 1 to {checks.MAX_RUNS} points [x, y], got {brief(raw)}")
     starts = np.array([checks.start(land, xy, f"{what}.starts[{i}]") for i, xy in enumerate(raw)])
     if s["view"] not in VIEWS:
-        raise ValueError(f"{what}.view must be one of {', '.join(VIEWS)}, got {s['view']!r}")
+        raise ValueError(f"{what}.view must be one of {', '.join(VIEWS)}, got {brief(s['view'])}")
     angles = [None if s.get(k) is None else checks.number(s[k], f"{what}.{k}", low=-360.0, high=360.0)
               for k in ("phi", "theta")]
     return Stop(land, checks.rate(s["lr"], f"{what}.lr"), checks.steps(s["steps"], f"{what}.steps"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdanim.config import param
+from gdanim.config import brief, param
 from gdanim.display import inside_domain
 from gdanim.engine import Trajectory, simulate
 from gdanim.landscapes import Landscape
@@ -61,13 +61,13 @@ class Params:
         else:
             fractions = self.stability_fractions
             if not isinstance(fractions, (list, tuple)) or not 1 <= len(fractions) <= MAX_RUNS:
-                raise ValueError(f"stability_fractions must hold 1 to {MAX_RUNS} values, got {fractions!r}")
+                raise ValueError(f"stability_fractions must hold 1 to {MAX_RUNS} values, got {brief(fractions)}")
             for i, f in enumerate(self.stability_fractions):
                 checks.number(f, f"stability_fractions[{i}]", low=0.0, low_open=True, high=10.0)
         if self.start is not None:
             checks.start(land, self.start)
         checks.steps(self.steps)
-        checks.number(self.tol_grad, "tol_grad", low=0.0)
+        checks.number(self.tol_grad, "tol_grad", low=0.0, high=1e6)
         checks.number(self.diverge_at, "diverge_at", low=0.0, low_open=True, high=1e12)
         checks.number(self.oscillation_share, "oscillation_share", low=0.0, low_open=True, high=1.0)
         checks.whole(self.first_steps, "first_steps", 1, checks.MAX_STEPS)

@@ -71,6 +71,9 @@ class Params:
         checks.whole(self.race_first_steps, "race_first_steps", 1)
         checks.seconds(self.slow_step_seconds, "slow_step_seconds", high=10.0)
         checks.seconds(self.fast_step_seconds, "fast_step_seconds", high=10.0)
+        solo = self.slow_steps * self.slow_step_seconds + (self.solo_steps - self.slow_steps) * self.fast_step_seconds
+        checks.video_seconds(len(RACERS) * solo, f"{len(RACERS)} solo beats × (slow_steps × slow_step_seconds + "
+                             "the other solo_steps × fast_step_seconds)", "solo_steps or the step seconds")
         checks.seconds(self.race_first_seconds, "race_first_seconds", high=60.0)
         checks.seconds(self.race_rest_seconds, "race_rest_seconds", high=60.0)
         checks.seconds(self.hold_seconds, "hold_seconds", high=10.0)

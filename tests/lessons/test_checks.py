@@ -43,3 +43,34 @@ def test_rate_tables_only_name_the_racers():
     with pytest.raises(ValueError, match="not among the optimizers"):
         checks.rate_table({"rmsprop": 0.1}, ["gd", "adam"])
 
+
+
+def test_echoed_values_are_cut_to_a_line():
+    with pytest.raises(ValueError) as excinfo:
+        checks.landscape("x" * 100_000)
+    assert "..." in str(excinfo.value) and len(str(excinfo.value)) < 300
+    with pytest.raises(ValueError) as excinfo:
+        checks.rates([0.1] * 10_000)
+    assert len(str(excinfo.value)) < 200
+
+
+def test_landscapes_must_be_finite_over_their_plot():
+    """A parameter can overflow a built-in landscape as a formula overflows a custom one."""
+    with pytest.raises(ValueError, match="'valley' is inf at .* of its plot.*change its parameters"):
+        checks.landscape("valley", {"k": 1e308})
+    assert checks.landscape("valley", {"k": 1e6}).name == "valley"
+
+
+def test_video_length_is_bounded_before_rendering():
+    from gdanim.lessons.batch_vs_stochastic import Params as Batch
+    from gdanim.lessons.gradient_descent_3d import Params as Descent
+    from gdanim.lessons.momentum_ravine import Params as Ravine
+
+    assert checks.video_seconds(checks.MAX_VIDEO_SECONDS, "x", "y") == checks.MAX_VIDEO_SECONDS
+    with pytest.raises(ValueError, match=r"steps × seconds_per_step = 1750 s of video, over the 600 s"):
+        Descent(steps=5000)
+    Descent(steps=5000, seconds_per_step=0.1)  # 500 s: within the budget
+    with pytest.raises(ValueError, match="s of video.*lower steps, first_steps"):
+        Batch(steps=4000)
+    with pytest.raises(ValueError, match="3 solo beats.*s of video"):
+        Ravine(solo_steps=1000, fast_step_seconds=1.0)
