@@ -40,7 +40,19 @@ def _console():
     return Console(stderr=False, highlight=False)
 
 
-@click.group()
+class OneLineErrors(click.Group):
+    """Usage errors (a bad option value, an unknown command) in one line: the message names the
+    valid values, and --help shows the rest."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            exc.ctx = None  # no "Usage: ..." and "Try ..." lines before the error
+            raise
+
+
+@click.group(cls=OneLineErrors)
 @click.option("--verbose", is_flag=True, help="show tracebacks on errors")
 @click.pass_context
 def main(ctx, verbose):
@@ -93,7 +105,7 @@ def list_scenes():
               help="override a parameter (TOML value), repeatable")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="course config [default: ./gdanim.toml if present]")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--jobs", type=click.IntRange(min=1, max=32), default=1, show_default=True,
               help="scenes rendered in parallel")
 @click.option("--force", is_flag=True, help="render even when a cached output matches")
 @click.option("--out", default="media", callback=_out_folder,
