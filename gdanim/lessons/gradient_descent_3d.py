@@ -34,7 +34,7 @@ class Params:
                                                     "default start (valley: (2, 1))")
     steps: int = param(60, "maximum number of steps")
     tol_grad: float = param(1e-2, "stop when the gradient norm falls below this")
-    seconds_per_step: float = param(0.35, "animation time per optimizer step")
+    seconds_per_step: float = param(0.35, "animation time per optimizer step, on average (long steps take longer)")
     first_steps: int = param(3, "steps shown slowly, one beat each, before the run speeds up")
     camera_phi: float = param(52.0, "camera polar angle in degrees (0 = top view)")
     camera_theta: float = param(-55.0, "camera azimuth in degrees")
