@@ -18,6 +18,7 @@ from gdanim.lessons.plan import takeaway_cue, title_cue
 from gdanim.subtitles import Cue
 from gdanim.visual.narration import Caption, TakeawayCard, TitleCard
 from gdanim.visual.theme import THEME
+from gdanim.visual.tracer import BallSpread, TrajectoryTracer, camera_view
 
 FADE = 0.4  # seconds for caption and card transitions
 READING_CHARS_PER_SECOND = 15  # a caption stays up at least this long before the next one
@@ -89,9 +90,20 @@ class LessonScene(ThreeDScene):
             mob.add_updater(lambda m: self.renderer.camera.add_fixed_in_frame_mobjects(m))
 
     def add_tracers(self, *tracers) -> None:
-        """Add trajectory tracers with their balls turned to face the camera as it moves."""
-        self.add(*tracers)
+        """Add trajectory tracers with their balls turned to face the camera as it moves.
+
+        The tracers of one call share a stage: their balls are drawn apart on screen where they
+        would hide each other (a BallSpread over them, in the order given). The balls are also
+        listed after all the tracers, so every ball is drawn over every trail (Cairo draws a
+        mobject at its last place in the scene); ``remove`` takes a tracer's ball along."""
+        self.add(*tracers, *(t.ball for t in tracers))
+        BallSpread(tracers, view=camera_view(self.renderer.camera))
         self.renderer.camera.add_fixed_orientation_mobjects(*(t.ball for t in tracers))
+
+    def remove(self, *mobjects):
+        """Remove mobjects; a tracer's ball, listed apart by ``add_tracers``, goes with it."""
+        balls = [m.ball for m in mobjects if isinstance(m, TrajectoryTracer)]
+        return super().remove(*mobjects, *balls)
 
     # --- narration ------------------------------------------------------------------------
 
