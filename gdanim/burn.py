@@ -1,14 +1,17 @@
-"""Captions burned into GIFs (``gdanim render --format gif --burn-captions``).
+"""Captions burned into GIFs (``gdanim render --format gif --captions soft --burn-captions``).
 
-Lesson scenes already draw their captions, but the GIF scales them down with the whole frame
-(480 px wide: about 9 px capitals, legible; narrower GIFs, or ones the 5 MB budget shrinks,
-make them hard to read). Burning draws each caption beat again at the GIF's own resolution
-(1/15 of the picture's height, 12-20 px) in a band added below the picture, in the theme's
-background colour, so the captions never cover the lesson (axes, update rules, the scene's own
-caption): the picture above the band is exactly the plain GIF's. The band is as tall as the
-longest caption needs (at least two lines), the same all through the GIF, and empty outside
-caption beats. Title and takeaway cues are left out: their text is already on full-size cards.
-For the caption in the band only, render with ``--captions soft`` (a clean picture).
+Lesson scenes draw their captions in the picture, but the GIF scales them down with the whole
+frame (480 px wide: about 9 px capitals; narrower GIFs, or ones the 5 MB budget shrinks, make
+them hard to read). Burning draws each caption beat at the GIF's own resolution (1/15 of the
+picture's height, 12-20 px) in a band added below the picture, in the theme's background colour,
+so the captions never cover the lesson (axes, update rules): the picture above the band is
+exactly the plain GIF's. The band is as tall as the longest caption needs (at least two lines),
+the same all through the GIF, and empty outside caption beats. Title and takeaway cues are left
+out: their text is already on full-size cards.
+
+Each caption is seen once: the band is burned only under a clean picture, ``--captions soft
+--burn-captions`` (gdanim.render.burns_band). With ``--captions screen`` the picture draws its
+own captions and gets no band (a band would repeat every caption); ``--captions none`` has none.
 
 ffmpeg filters only (pad + libass ``ass``, both in the bundled ffmpeg); no manim.
 """

@@ -115,7 +115,8 @@ def list_scenes():
 @click.option("--voice", is_flag=True,
               help="speak the captions offline (espeak-ng) into the MP4's audio; beats last their speech")
 @click.option("--burn-captions", is_flag=True,
-              help="GIF: draw the caption beats at GIF size in a band added below the picture")
+              help="GIF with --captions soft: draw the caption beats at GIF size in a band below the clean "
+                   "picture (with on-screen captions the picture already carries them: no band)")
 @click.option("--captions", type=click.Choice(CAPTION_MODES), default="screen", show_default=True,
               help="screen: drawn in the video and in .srt/.vtt; soft: only in .srt/.vtt (a clean "
                    "picture, for live narration or a player's captions button); none: nowhere")

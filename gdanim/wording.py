@@ -15,6 +15,9 @@ NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "ei
 GRAD_NORM = "‖∇L‖"  # the gradient norm, in captions, cards and panels alike
 CAPTION_CHARS = 62  # per line: two lines of this stay readable at 854x480
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+UNSUPERSCRIPTS = {v: k for k, v in SUPERSCRIPTS.items()}
+# every character sci, rate and point write: panels drawing numbers from cached glyphs need them all
+NUMBER_CHARS = "0123456789.,()−×" + "-0123456789".translate(SUPERSCRIPTS)
 
 
 def optimizer_name(name: str) -> str:
@@ -56,10 +59,15 @@ def point(xy, digits: int | None = None) -> str:
 def rate(lr: float) -> str:
     """'α = 0.01', 'α = 0.00004': a learning rate exactly as the run used it (6 figures), in
     decimals down to 1e-5 (a lecture reads 0.0005 more easily than 5×10⁻⁴)."""
+    return "α = " + rate_value(lr)
+
+
+def rate_value(lr: float) -> str:
+    """'0.01': the number ``rate`` writes after 'α = ', for panels that label it themselves."""
     value = float(f"{lr:.6g}")
     if 1e-5 <= abs(value) < 1e4:
-        return "α = " + np.format_float_positional(value, trim="-").replace("-", "−")
-    return f"α = {sci(value, 6)}"
+        return np.format_float_positional(value, trim="-").replace("-", "−")
+    return sci(value, 6)
 
 
 def superscript(n: int) -> str:
@@ -68,7 +76,8 @@ def superscript(n: int) -> str:
 
 def sci(value: float, digits: int = 2) -> str:
     """``value`` to ``digits`` significant figures: plain from 0.001 to 9999 (162, 43.7, 0.0025),
-    else '1.1×10¹³'; the range is decided after rounding, so 9999.7 reads '1×10⁴'."""
+    else '1.1×10¹³'; the range is decided after rounding, so 9999.7 reads '1×10⁴'. Captions and
+    panels alike print numbers with it (panels keep their width by padding, not by figures)."""
     if value == 0 or not math.isfinite(value):
         return signed(value, "g")
     rounded = float(f"{value:.{digits - 1}e}")
@@ -78,6 +87,16 @@ def sci(value: float, digits: int = 2) -> str:
         return signed(float(text), "g") if decimals else text.replace("-", "−")
     mantissa, exponent = f"{rounded:.{digits - 1}e}".split("e")
     return f"{signed(float(mantissa), 'g')}×10{superscript(int(exponent))}"
+
+
+def tex(number: str) -> str:
+    """A number as ``sci`` wrote it, for MathTex: '2.5×10⁻⁶' -> '2.5 \\times 10^{-6}', the same
+    figures in a formula as in the caption beside it."""
+    head, times, power = number.partition("×10")
+    head = head.replace("−", "-")
+    if not times:
+        return head
+    return rf"{head} \times 10^{{{power.translate(UNSUPERSCRIPTS)}}}"
 
 
 def wrap_caption(text: str, width: int = CAPTION_CHARS) -> str:

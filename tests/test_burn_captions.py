@@ -1,6 +1,7 @@
-"""`gdanim render --format gif --burn-captions`: caption beats drawn at GIF size in a band added
-below the picture, and nothing else changed (the picture, in every frame, is pixel-identical to
-the plain GIF's; the band is empty outside the caption beats)."""
+"""`gdanim render --format gif --captions soft --burn-captions`: caption beats drawn at GIF size
+in a band added below the clean picture, and nothing else changed (the picture, in every frame, is
+pixel-identical to the plain GIF's; the band is empty outside the caption beats). Each caption is
+seen once: with on-screen captions (--captions screen) the GIF gets no band."""
 
 import os
 import subprocess
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 from gdanim.burn import band_height, caption_band, caption_cues, font_px, wrap
-from gdanim.render import GIF_STEPS, encode_gif, ffmpeg_exe
+from gdanim.render import GIF_STEPS, OutputSettings, burns_band, encode_gif, ffmpeg_exe
 from gdanim.slides import cues_from_subtitles
 from gdanim.subtitles import Cue
 from gdanim.visual.lesson import CardCue
@@ -41,12 +42,17 @@ def read_cues(srt: Path) -> list[Cue]:
     return cues_from_subtitles(srt.read_text())
 
 
+def render_gif(tmp_path_factory, name: str, *flags: str) -> Path:
+    out = tmp_path_factory.mktemp(name)
+    gdanim("render", "Narrated", "--quality", "tiny", "--format", "gif", *flags, "--out", str(out))
+    return out / "tiny"
+
+
 @pytest.fixture(scope="module")
 def gifs(tmp_path_factory):
-    plain, burned = tmp_path_factory.mktemp("plain"), tmp_path_factory.mktemp("burned")
-    gdanim("render", "Narrated", "--quality", "tiny", "--format", "gif", "--out", str(plain))
-    gdanim("render", "Narrated", "--quality", "tiny", "--format", "gif", "--burn-captions", "--out", str(burned))
-    return plain / "tiny", burned / "tiny"
+    """(plain, burned): clean pictures (--captions soft), the second with the band."""
+    return (render_gif(tmp_path_factory, "plain", "--captions", "soft"),
+            render_gif(tmp_path_factory, "burned", "--captions", "soft", "--burn-captions"))
 
 
 def background() -> np.ndarray:
@@ -83,6 +89,30 @@ def test_captions_drawn_in_a_band_below_the_picture_only_during_caption_beats(gi
             outside += 1
             assert not off_background.any(), t  # title card, gaps, takeaway: an empty band
     assert inside >= 40 and outside >= 30
+
+
+@pytest.mark.parametrize("captions, formats, band", [
+    ("soft", ("gif",), True), ("soft", ("mp4", "gif"), True),
+    ("screen", ("gif",), False),  # the picture shows each caption: a band would repeat it
+    ("none", ("gif",), False), ("soft", ("mp4",), False)])
+def test_band_only_under_a_clean_picture(captions, formats, band):
+    assert burns_band(OutputSettings(formats=formats, burn_captions=True, captions=captions)) is band
+    assert not burns_band(OutputSettings(formats=formats, captions=captions))
+
+
+def test_screen_captions_are_not_burned_again(gifs, tmp_path_factory):
+    """--burn-captions with on-screen captions: no band; the caption is in the picture, once."""
+    clean_dir, _ = gifs
+    screen = frames(render_gif(tmp_path_factory, "screen", "--burn-captions") / "Narrated.gif")
+    clean = frames(clean_dir / "Narrated.gif")
+    _, caption, _ = read_cues(clean_dir / "Narrated.srt")
+    assert screen.shape == clean.shape  # 144 rows: no band below
+    during = round((caption.start + caption.end) / 2 * GIF_FPS)
+    bottom = (slice(None), slice(100, 144))  # where the scene draws its caption
+    changed = np.abs(screen[during][bottom].astype(int) - clean[during][bottom]).max(axis=2) > 40
+    assert changed.mean() > 0.02  # the scene's own caption is drawn there ...
+    above = np.abs(screen[during][:100].astype(int) - clean[during][:100]).max(axis=2) > 40
+    assert above.mean() < 0.002  # ... and nothing above it (each GIF has its own palette: a few levels)
 
 
 def test_band_fits_the_longest_caption_at_least_two_lines():

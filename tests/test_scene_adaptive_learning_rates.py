@@ -42,7 +42,7 @@ def test_log_axis_helpers():
     assert decade_span([1e-12, 0.5], max_decades=8) == (-8, 0)
     assert log_fraction(0.01, -3, 0) == pytest.approx(1 / 3)
     assert log_fraction(0.0, -3, 0) == 0.0 and log_fraction(10.0, -3, 0) == 1.0
-    assert value_label(0.0227272) == "  0.0227" and value_label(1.2e-5) == " 1.2e-05"
+    assert value_label(0.0227272) == "0.0227" and value_label(1.2e-5) == "1.2×10⁻⁵"
     assert [tracker_index(k, 200) for k in (-1, 0, 0.5, 1.9999999999, 2, 250)] == [0, 0, 0, 2, 2, 200]
 
 

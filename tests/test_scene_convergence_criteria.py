@@ -86,16 +86,17 @@ def test_gauge_scale_and_tolerance_text():
     assert s.fraction(math.nan) == 0.0
     for scale, (lo, hi) in ((log_scale([0.5, 30.0], 1e-2), (1e-4, 100.0)), (log_scale([], 1e-5), (1e-7, 1e-4))):
         assert scale.log and (scale.lo, scale.hi) == (pytest.approx(lo), pytest.approx(hi))
-    assert tolerance_tex(1e-5) == "10^{-5}" and tolerance_tex(0.01) == "0.01"
-    assert tolerance_tex(2.5e-6) == r"2.5 \cdot 10^{-6}"
+    assert tolerance_tex(1e-5) == r"1 \times 10^{-5}" and tolerance_tex(0.01) == "0.01"  # captions: 1×10⁻⁵
+    assert tolerance_tex(2.5e-6) == r"2.5 \times 10^{-6}"
 
 
 def test_panel_values_keep_their_side_of_the_tolerance():
-    """A value just under its tolerance is printed with the figures that show it (not 1.0e-02)."""
+    """A value just under its tolerance is printed with the figures that show it (not 0.01)."""
     from gdanim.lessons.convergence_criteria import Reading
 
-    assert value_text("grad", Reading(41, 0.009979836, 1e-6), 0.01) == "9.98e-03"
-    assert value_text("grad", Reading(41, 0.5, 1e-6), 0.01) == "5.0e-01"
+    assert value_text("grad", Reading(41, 0.009979836, 1e-6), 0.01) == "0.00998"
+    assert value_text("grad", Reading(41, 0.5, 1e-6), 0.01) == "0.5"
+    assert value_text("loss", Reading(41, 0.5, 1.234e-7), 1e-5) == "1.2×10⁻⁷"
     assert value_text("loss", Reading(0, 1.0, math.nan), 1e-5) == "-"
     assert value_text("loss", Reading(3, math.inf, math.inf), 1e-5) == "inf"
     assert value_text("steps", Reading(7, 1.0, 1.0)) == "k = 7"

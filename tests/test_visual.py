@@ -41,12 +41,12 @@ def test_hud_rows_show_the_trajectory_values(valley_run):
     rows = dict(hud_rows(valley_run, 0, k))
     x, y = valley_run.positions[0, k]
     assert rows["step"] == "5"
-    assert rows["position"] == f"({x:.4f}, {y:.4f})"
-    assert float(rows["loss"]) == pytest.approx(valley_run.losses[0, k], rel=1e-3)
-    assert float(rows[GRAD_NORM]) == pytest.approx(np.linalg.norm(valley_run.gradients[0, k]), rel=1e-3)
-    assert rows["lr"] == "0.0850" and rows["status"] == "running"
+    assert rows["position"] == "(−0.867, −0.202)" and (x, y) == pytest.approx((-0.8666, -0.2017), abs=1e-4)
+    assert float(rows["loss"]) == pytest.approx(valley_run.losses[0, k], rel=0.05)  # two figures, as captions
+    assert float(rows[GRAD_NORM]) == pytest.approx(np.linalg.norm(valley_run.gradients[0, k]), rel=0.05)
+    assert rows["α"] == "0.085" and rows["status"] == "running"
     final = dict(hud_rows(valley_run, 0, int(valley_run.stop_step[0])))
-    assert final["status"] == "converged" and final["lr"] == "0.0850"
+    assert final["status"] == "converged" and final["α"] == "0.085" and final["loss"] == "2.2×10⁻⁵"
 
 
 def test_hud_updates_in_place(valley_run):

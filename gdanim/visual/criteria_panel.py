@@ -17,10 +17,11 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, Line, MathTex, Rectangle, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.engine import Trajectory
-from gdanim.lessons.convergence_criteria import (RULES, Reading, Tolerances, fired_rule, reading, rules_met,
-                                                 status)
+from gdanim.lessons.convergence_criteria import (RULES, Reading, Tolerances, exact, fired_rule, reading,
+                                                 rules_met, status, versus)
 from gdanim.visual.leaderboard import GlyphWriter
 from gdanim.visual.theme import THEME, Theme
+from gdanim.wording import NUMBER_CHARS, tex
 
 RULE_NAMES = {"grad": "gradient norm", "loss": "loss change", "steps": "step budget"}
 STATUS_OF_RULE = {"grad": "converged", "loss": "converged", "steps": "max steps"}  # THEME.status_colors keys
@@ -76,29 +77,19 @@ def gauge_scales(traj: Trajectory, runs, tol: Tolerances, decades_below: int = 2
 
 
 def value_text(rule: str, r: Reading, tolerance: float = 0.0) -> str:
-    """'k = 12', '2.5e-03', '-' (no loss change at step 0), 'inf' (overflowed). Against a
-    tolerance the value keeps enough figures to stay on its side: 9.98e-03, never 1.0e-02 < 0.01."""
+    """'k = 12', '0.0025', '-' (no loss change at step 0), 'inf' (overflowed): as the lesson's
+    captions write it (its ``versus``), so against a tolerance the value keeps enough figures to
+    stay on its side: 0.00998, never 0.01 < 0.01."""
     if rule == "steps":
         return f"k = {r.step}"
     value = r.value(rule)
-    if math.isnan(value):
-        return "-"
-    for digits in range(2, 8):
-        text = f"{value:.{digits - 1}e}"
-        shown = float(text)
-        same_side = (shown < tolerance) == (value < tolerance) and (shown > tolerance) == (value > tolerance)
-        if tolerance <= 0 or same_side:
-            return text
-    return text
+    return "-" if math.isnan(value) else versus(value, tolerance)[0]
 
 
 def tolerance_tex(value: float) -> str:
-    """1e-05 -> 10^{-5}, 0.01 -> 0.01, 2.5e-06 -> 2.5 \\cdot 10^{-6}."""
-    if value >= 1e-3:
-        return f"{value:g}"
-    mantissa, exponent = f"{value:.1e}".split("e")
-    head = "" if mantissa == "1.0" else mantissa.rstrip("0").rstrip(".") + r" \cdot "
-    return rf"{head}10^{{{int(exponent)}}}"
+    """The tolerance as the captions write it (``exact``), in TeX: 1e-05 -> 1 \\times 10^{-5},
+    0.01 -> 0.01."""
+    return tex(exact(value))
 
 
 RULE_TEX = {"grad": r"\|\nabla L\| < {}", "loss": r"|\Delta L| < {}", "steps": r"k = {}"}
@@ -123,7 +114,7 @@ class CriteriaPanel(VGroup):
         self.colors = list(colors)
         self.tol = Tolerances.of(traj) if tolerances is None else tolerances
         self.scales = gauge_scales(traj, self.runs, self.tol)
-        self.writer = GlyphWriter("0123456789.+-=@abcdefghijklmnopqrstuvwxyz", font=theme.mono,
+        self.writer = GlyphWriter("+-=@abcdefghijklmnopqrstuvwxyz" + NUMBER_CHARS, font=theme.mono,
                                   font_size=font_size)
         adv = self.writer.advance
         pad, gap, bar_h = 0.2, 0.22, 0.16

@@ -1,4 +1,5 @@
-"""HUD: a panel fixed in the frame with a run's step, position, loss, gradient, lr and status."""
+"""HUD: a panel fixed in the frame with a run's step, position, loss, gradient, α and status, its
+numbers written as the captions write them (gdanim.wording)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 from manim import DOWN, LEFT, UL, BackgroundRectangle, Text, ValueTracker, VGroup
 
 from gdanim.engine import Trajectory
-from gdanim.wording import GRAD_NORM
+from gdanim.wording import GRAD_NORM, point, rate_value, sci
 from gdanim.visual.live import LiveShape
 from gdanim.visual.theme import THEME, Theme
 
@@ -14,11 +15,12 @@ STATUS_LABELS = {"converged_grad": "converged", "converged_loss": "converged",
                  "diverged": "diverged", "max_steps": "max steps"}
 
 
+POSITION_DIGITS = 3  # where the ball is: one more figure than the losses the captions quote
+
+
 def fmt(value: float) -> str:
-    """Numbers that keep their width: fixed point in a readable range, else scientific."""
-    if value == 0 or 1e-3 <= abs(value) < 1e4:
-        return f"{value:.4f}"
-    return f"{value:.3e}"
+    """A loss or gradient norm as the captions quote it (wording.sci, 2 figures)."""
+    return sci(float(value))
 
 
 def hud_rows(traj: Trajectory, run: int, k: int) -> list[tuple[str, str]]:
@@ -30,12 +32,25 @@ def hud_rows(traj: Trajectory, run: int, k: int) -> list[tuple[str, str]]:
     lr = traj.lrs[run, max(min(k, int(traj.stop_step[run]) - 1, traj.steps - 1), 0)]
     return [
         ("step", f"{k}"),
-        ("position", f"({fmt(x)}, {fmt(y)})"),
+        ("position", point((x, y), POSITION_DIGITS)),
         ("loss", fmt(traj.losses[run, k])),
         (GRAD_NORM, fmt(float(np.hypot(gx, gy)))),
-        ("lr", fmt(lr)),
+        ("α", rate_value(lr)),
         ("status", status_at(traj, run, k)),
     ]
+
+
+def hud_lines(traj: Trajectory, run: int, k: int) -> list[str]:
+    """The rows as the panel writes them: labels in one column, values after them."""
+    rows = hud_rows(traj, run, k)
+    width = max(len(label) for label, _ in rows) + 1
+    return [f"{label.ljust(width)}{value}" for label, value in rows]
+
+
+def longest_line(traj: Trajectory, run: int) -> str:
+    """The longest row the run ever shows: the panel is sized for it, so it keeps one size
+    while the numbers change (19, then 9.4×10⁻¹⁰)."""
+    return max((line for k in range(traj.steps + 1) for line in hud_lines(traj, run, k)), key=len)
 
 
 def status_at(traj: Trajectory, run: int, k: int) -> str:
@@ -52,6 +67,7 @@ class HUD(VGroup):
         self.traj, self.run, self.step, self.theme, self.title = traj, run, step, theme, title
         self.corner = corner
         self._shown = None
+        self.text_width = Text(longest_line(traj, run), font=theme.mono, font_size=theme.hud_size).width
         self._cache: dict[int, list] = {0: self._build(0)}
         self.slots = [LiveShape().show(part) for part in self._cache[0]]
         self.add(*self.slots)
@@ -71,15 +87,13 @@ class HUD(VGroup):
     def _build(self, k: int) -> list:
         """Panel, then one mobject per text line, placed in the frame corner."""
         t = self.theme
-        rows = hud_rows(self.traj, self.run, k)
-        width = max(len(label) for label, _ in rows) + 1
-        lines = [Text(f"{label.ljust(width)}{value}", font=t.mono, font_size=t.hud_size, color=t.text)
-                 for label, value in rows]
-        status = rows[-1][1]
-        lines[-1].set_color(t.status_colors.get(status, t.text))
+        lines = [Text(line, font=t.mono, font_size=t.hud_size, color=t.text)
+                 for line in hud_lines(self.traj, self.run, k)]
+        lines[-1].set_color(t.status_colors.get(status_at(self.traj, self.run, k), t.text))
         if self.title:
             lines.insert(0, Text(self.title, font=t.font, font_size=t.hud_size, color=t.muted))
         body = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         panel = BackgroundRectangle(body, color=t.panel, fill_opacity=t.panel_opacity, buff=0.15)
+        panel.stretch_to_fit_width(max(body.width, self.text_width) + 0.3).align_to(body, LEFT).shift(0.15 * LEFT)
         VGroup(panel, body).to_corner(self.corner, buff=0.3)
         return [panel, *lines]

@@ -16,19 +16,21 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, Rectangle, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.engine import Trajectory
-from gdanim.lessons.optimizer_race import NOT_YET, diverge_steps, finish_steps, standings
+from gdanim.lessons.optimizer_race import NOT_YET, diverge_steps, finish_steps, loss_text, standings
 from gdanim.visual.theme import THEME, Theme
+from gdanim.wording import NUMBER_CHARS
 
-GLYPHS = string.digits + string.ascii_letters + ".,:;-+=/()[]%*<>"  # labels add their own (α, ...)
+GLYPHS = NUMBER_CHARS + string.ascii_letters + ":;-+=/[]%*<>"  # labels add their own (α, ...)
 
 
 def status_text(loss: float, finished_at: int, diverged_at: int) -> str:
-    """What a row says after the name: 'done in 412 steps', 'DNF', or the loss now."""
+    """What a row says after the name: 'done in 412 steps', 'DNF', or the loss now, as the
+    race's captions state it (its loss_text)."""
     if finished_at != NOT_YET:
         return f"done in {finished_at} step{'' if finished_at == 1 else 's'}"
     if diverged_at != NOT_YET:
         return "DNF"
-    return f"{loss:.1e}" if np.isfinite(loss) else "nan"
+    return loss_text(float(loss))
 
 
 class GlyphWriter:

@@ -14,8 +14,10 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, Axes, DashedLine, Dot, Line, MathTex, Rectangle, Text, ValueTracker,
                    VGroup, VMobject)
 
+from gdanim.lessons.adaptive_learning_rates import DIGITS
 from gdanim.visual.leaderboard import GlyphWriter
 from gdanim.visual.theme import THEME, Theme
+from gdanim.wording import NUMBER_CHARS, sci
 
 COORDINATES = ("x", "y")
 
@@ -45,8 +47,8 @@ def log_fraction(value: float, lo: int, hi: int) -> float:
 
 
 def value_label(value: float) -> str:
-    """Three significant figures, a fixed width of 8 characters."""
-    return f"{value:.3g}".rjust(8) if value > 0 else "0".rjust(8)
+    """A rate as the lesson's captions quote it (DIGITS figures, wording.sci)."""
+    return sci(float(value), DIGITS)
 
 
 def decade_tex(power: int) -> str:
@@ -70,7 +72,9 @@ class StepBars(VGroup):
         self.last = self.values.shape[1] - 1
         self.lo, self.hi = decade_span(self.values)
         self.bar_width, self.bar_height = bar_width, bar_height
-        self.writer = GlyphWriter("0123456789.e-+", font=theme.mono, font_size=font_size)
+        self.writer = GlyphWriter(NUMBER_CHARS, font=theme.mono, font_size=font_size)
+        # labels are right-aligned to the longest one the run shows: the column does not jitter
+        self.label_chars = max(len(value_label(v)) for v in self.values.flat)
         row = bar_height + 0.16
         gap = 0.14  # between runs
 
@@ -78,7 +82,7 @@ class StepBars(VGroup):
         name_texts = [Text(n, font=theme.font, font_size=font_size, color=c) for n, c in zip(names, colors)]
         name_width = max(t.width for t in name_texts)
         coord = [Text(c, font=theme.mono, font_size=font_size, color=theme.muted) for c in COORDINATES]
-        label_width = 8 * self.writer.advance
+        label_width = self.label_chars * self.writer.advance
         inner = name_width + 0.2 + coord[0].width + 0.15 + bar_width + 0.2 + label_width
         pad = 0.2
         n = self.values.shape[0]
@@ -163,7 +167,8 @@ class StepBars(VGroup):
                 bar.set_points_as_corners(place([[x0, y - h, 0], [x1, y - h, 0], [x1, y + h, 0],
                                                  [x0, y + h, 0], [x0, y - h, 0]]))
                 baseline = np.array([self.label_left, y - self.writer.height / 2, 0])
-                self.labels[i][c].set_points(place(self.writer.points(value_label(values[i, c])) + baseline))
+                text = value_label(values[i, c]).rjust(self.label_chars)
+                self.labels[i][c].set_points(place(self.writer.points(text) + baseline))
         self._shown = k
 
 
