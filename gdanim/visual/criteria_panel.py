@@ -19,7 +19,7 @@ from manim import DOWN, LEFT, RIGHT, UL, Line, MathTex, Rectangle, Text, ValueTr
 from gdanim.engine import Trajectory
 from gdanim.lessons.convergence_criteria import (RULES, Reading, Tolerances, exact, fired_rule, reading,
                                                  rules_met, status, versus)
-from gdanim.visual.leaderboard import GlyphWriter
+from gdanim.visual.glyphs import GlyphWriter
 from gdanim.visual.theme import THEME, Theme
 from gdanim.wording import NUMBER_CHARS, tex
 

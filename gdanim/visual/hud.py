@@ -4,11 +4,11 @@ numbers written as the captions write them (gdanim.wording)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, UL, BackgroundRectangle, Text, ValueTracker, VGroup
+from manim import DOWN, RIGHT, UL, Rectangle, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.engine import Trajectory
 from gdanim.wording import GRAD_NORM, point, rate_value, sci
-from gdanim.visual.live import LiveShape
+from gdanim.visual.glyphs import GlyphWriter
 from gdanim.visual.theme import THEME, Theme
 
 STATUS_LABELS = {"converged_grad": "converged", "converged_loss": "converged",
@@ -58,19 +58,37 @@ def status_at(traj: Trajectory, run: int, k: int) -> str:
 
 
 class HUD(VGroup):
-    """A fixed set of LiveShape slots (panel, title, rows) refreshed when the integer step
-    changes; each step's text is built once and cached (Text is costly)."""
+    """A panel, an optional title and one VMobject per row whose outline is rewritten from
+    cached monospace glyphs when the integer step changes: no Text is built while it plays,
+    and the family never changes (Cairo keeps the family it saw when a play started)."""
 
     def __init__(self, traj: Trajectory, run: int, step: ValueTracker, *, title: str | None = None,
                  corner=UL, theme: Theme = THEME):
         super().__init__()
         self.traj, self.run, self.step, self.theme, self.title = traj, run, step, theme, title
-        self.corner = corner
-        self._shown = None
-        self.text_width = Text(longest_line(traj, run), font=theme.mono, font_size=theme.hud_size).width
-        self._cache: dict[int, list] = {0: self._build(0)}
-        self.slots = [LiveShape().show(part) for part in self._cache[0]]
+        longest = longest_line(traj, run)
+        chars = {c for k in range(traj.steps + 1) for line in hud_lines(traj, run, k) for c in line}
+        self.writer = GlyphWriter("".join(chars), font=theme.mono, font_size=theme.hud_size)
+        self.pitch = 1.45 * self.writer.height + 0.08  # baseline to baseline
+        heading = Text(title, font=theme.font, font_size=theme.hud_size, color=theme.muted) if title else None
+        rows = len(hud_rows(traj, run, 0))
+        pad = 0.15
+        title_height = heading.height + 0.12 if heading else 0.0
+        width = len(longest) * self.writer.advance + 2 * pad
+        if heading:
+            width = max(width, heading.width + 2 * pad)
+        height = title_height + (rows - 1) * self.pitch + 1.4 * self.writer.height + 2 * pad
+        panel = Rectangle(width=width, height=height, fill_color=theme.panel, fill_opacity=theme.panel_opacity,
+                          stroke_width=0).to_corner(corner, buff=0.3)
+        top_left = panel.get_corner(UL) + pad * (RIGHT + DOWN)
+        self.slots = [panel]
+        if heading:
+            self.slots.append(heading.next_to(top_left, DOWN + RIGHT, buff=0))
+        self.baselines = [top_left + (title_height + self.writer.height + i * self.pitch) * DOWN for i in range(rows)]
+        self.rows = [VMobject(fill_color=theme.text, fill_opacity=1.0, stroke_width=0) for _ in range(rows)]
+        self.slots += self.rows
         self.add(*self.slots)
+        self._shown = None
         self.refresh()
         self.add_updater(lambda m: m.refresh())
 
@@ -78,22 +96,8 @@ class HUD(VGroup):
         k = int(self.step.get_value() + 1e-9)
         if k == self._shown:
             return
-        if k not in self._cache:
-            self._cache[k] = self._build(k)
-        for slot, part in zip(self.slots, self._cache[k]):
-            slot.show(part)
-        self._shown = k
-
-    def _build(self, k: int) -> list:
-        """Panel, then one mobject per text line, placed in the frame corner."""
+        for row, baseline, line in zip(self.rows, self.baselines, hud_lines(self.traj, self.run, k)):
+            row.set_points(self.writer.points(line) + baseline)
         t = self.theme
-        lines = [Text(line, font=t.mono, font_size=t.hud_size, color=t.text)
-                 for line in hud_lines(self.traj, self.run, k)]
-        lines[-1].set_color(t.status_colors.get(status_at(self.traj, self.run, k), t.text))
-        if self.title:
-            lines.insert(0, Text(self.title, font=t.font, font_size=t.hud_size, color=t.muted))
-        body = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        panel = BackgroundRectangle(body, color=t.panel, fill_opacity=t.panel_opacity, buff=0.15)
-        panel.stretch_to_fit_width(max(body.width, self.text_width) + 0.3).align_to(body, LEFT).shift(0.15 * LEFT)
-        VGroup(panel, body).to_corner(self.corner, buff=0.3)
-        return [panel, *lines]
+        self.rows[-1].set_fill(t.status_colors.get(status_at(self.traj, self.run, k), t.text), opacity=1.0)
+        self._shown = k

@@ -17,6 +17,7 @@ from manim import DOWN, LEFT, RIGHT, UL, Rectangle, Text, ValueTracker, VGroup, 
 
 from gdanim.engine import Trajectory
 from gdanim.lessons.optimizer_race import NOT_YET, diverge_steps, finish_steps, loss_text, standings
+from gdanim.visual.glyphs import GlyphWriter
 from gdanim.visual.theme import THEME, Theme
 from gdanim.wording import NUMBER_CHARS
 
@@ -31,31 +32,6 @@ def status_text(loss: float, finished_at: int, diverged_at: int) -> str:
     if diverged_at != NOT_YET:
         return "DNF"
     return loss_text(float(loss))
-
-
-class GlyphWriter:
-    """Outlines of monospace text assembled from glyphs drawn once: ``points(text)`` returns
-    the points of ``text`` with its first cell's left edge on the baseline at the origin."""
-
-    CHUNK = 16  # Pango's canvas clips one long line (the last glyphs vanish), so draw in chunks
-
-    def __init__(self, chars: str, *, font: str, font_size: float):
-        chars = "".join(sorted(set(chars) - set(" \n")))
-        self.advance = (Text("0" * 10, font=font, font_size=font_size).width
-                        - Text("0", font=font, font_size=font_size).width) / 9
-        self.glyphs = {}
-        for at in range(0, len(chars), self.CHUNK):
-            chunk = "0" + chars[at:at + self.CHUNK]
-            text = Text(chunk, font=font, font_size=font_size, disable_ligatures=True)
-            zero = text.submobjects[0]
-            self.height = zero.height  # digit height, a cap height for layout
-            origin = np.array([zero.get_center()[0] - self.advance / 2, zero.get_bottom()[1], 0.0])
-            self.glyphs.update({c: g.points - origin - [i * self.advance, 0, 0]
-                                for i, (c, g) in enumerate(zip(chunk, text.submobjects))})
-
-    def points(self, text: str) -> np.ndarray:
-        parts = [self.glyphs[c] + [i * self.advance, 0, 0] for i, c in enumerate(text) if c != " "]
-        return np.vstack(parts) if parts else np.zeros((0, 3))
 
 
 class Leaderboard(VGroup):

@@ -15,7 +15,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, Axes, DashedLine, Dot, Line, MathTex, 
                    VGroup, VMobject)
 
 from gdanim.lessons.adaptive_learning_rates import DIGITS
-from gdanim.visual.leaderboard import GlyphWriter
+from gdanim.visual.glyphs import GlyphWriter
 from gdanim.visual.theme import THEME, Theme
 from gdanim.wording import NUMBER_CHARS, sci
 
