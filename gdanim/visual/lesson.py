@@ -16,6 +16,7 @@ from manim import FadeIn, FadeOut, FullScreenRectangle, ThreeDScene, ValueTracke
 
 from gdanim.lessons.plan import takeaway_cue, title_cue
 from gdanim.subtitles import Cue
+from gdanim.visual.camera import SurfaceCamera
 from gdanim.visual.narration import Caption, TakeawayCard, TitleCard
 from gdanim.visual.theme import THEME
 from gdanim.visual.tracer import BallSpread, TrajectoryTracer, camera_view
@@ -62,7 +63,7 @@ class LessonScene(ThreeDScene):
         self.caption_mode = "screen"  # "soft"/"none": captions only in the subtitle files, or nowhere
         self.voice = None  # a gdanim.voice.Voice: cues are spoken, beats last their speech
         self.end_card = None  # a gdanim.visual.end_card.EndCard shown after the lesson
-        super().__init__(**kwargs)
+        super().__init__(**{"camera_class": SurfaceCamera, **kwargs})  # surfaces drawn in one batch
 
     def setup(self):
         self.camera.background_color = THEME.background

@@ -14,6 +14,11 @@ MARK_WIDTH = 2.5
 MARK_OUTLINE_EXTRA_WIDTH = 3.0  # the ring's dark outline, so it reads on light and dark faces alike
 
 
+class SurfaceFace(ThreeDVMobject):
+    """One face of a LossSurface: marks it for SurfaceCamera, which draws all faces in one batch
+    (gdanim.visual.camera) instead of manim's per-face Python path."""
+
+
 class LossSurface(VGroup):
     """Axes plus surface plus rings at the landscape's minima. ``to_scene`` maps (x, y, loss) to
     scene points for tracers.
@@ -23,9 +28,10 @@ class LossSurface(VGroup):
     rounded saw-teeth. On the domain border, where a side is the silhouette, it is the cubic
     through the surface at the side's ends and thirds, so the outline is smooth at no extra
     faces (still four sides each, so Cairo shades border faces like the rest). Faces are filled
-    along the theme's ramp by their mean height. Cairo spends its time per face in Python, so
-    ``resolution`` (faces per side) and the stroke are what make a frame slow; 24 faces with no
-    stroke reads well at 480p-1080p.
+    along the theme's ramp by their mean height. SurfaceCamera draws the unstroked faces in one
+    batch (a stroke sends them back to manim's slow per-face path); Cairo's fill still costs
+    per face, so ``resolution`` (faces per side) sets a frame's cost: 24 with no stroke reads
+    well at 480p-1080p.
 
     The minimum rings lie flat on the surface and, like balls and trails, are drawn over it
     (Cairo depth-sorts only the faces); a ball resting on a minimum sits inside its ring.
@@ -67,7 +73,7 @@ class LossSurface(VGroup):
                 faces.add(face.set_fill(ramp_color(theme.surface_colors, height)))
         return faces
 
-    def _face(self, u: np.ndarray, v: np.ndarray, on_border: np.ndarray) -> ThreeDVMobject:
+    def _face(self, u: np.ndarray, v: np.ndarray, on_border: np.ndarray) -> SurfaceFace:
         """The face over the cell u x v: four cubic sides (bottom, right, top, left) through the
         surface at their thirds on the domain border, through their chord's thirds (straight)
         inside it."""
@@ -77,7 +83,7 @@ class LossSurface(VGroup):
         a, q1, q2, b = np.moveaxis(self.to_surface(uv.reshape(-1, 2)).reshape(4, 4, 3), 1, 0)
         curved = on_border[:, None]
         h1, h2 = handles_through(a, np.where(curved, q1, (2 * a + b) / 3), np.where(curved, q2, (a + 2 * b) / 3), b)
-        return ThreeDVMobject().set_points(np.stack([a, h1, h2, b], axis=1).reshape(-1, 3))
+        return SurfaceFace().set_points(np.stack([a, h1, h2, b], axis=1).reshape(-1, 3))
 
     def _minimum_marks(self, radius: float, theme: Theme) -> VGroup:
         """A flat ring on the surface at each minimum inside the plotted domain."""
