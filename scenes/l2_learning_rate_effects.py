@@ -27,6 +27,8 @@ ROW_WIDTH = 13.4  # the panels' row spans the frame less a margin
 PANEL_GAP = 0.35
 PANEL_HEIGHT = 2.2  # at most; the loss curve below and the captions need the rest
 PANEL_TOP = 2.55
+CAPTION_TOP = -2.7  # a two-line caption's panel reaches up to about here
+MARGIN = 0.15  # between the verdict row and the loss plot, and between the plot and the captions
 
 
 def panel_size(land: Landscape, n: int) -> tuple[float, float]:
@@ -35,6 +37,38 @@ def panel_size(land: Landscape, n: int) -> tuple[float, float]:
     aspect = (y1 - y0) / (x1 - x0)
     width = min((ROW_WIDTH - (n - 1) * PANEL_GAP) / n, PANEL_HEIGHT / aspect)
     return width, width * aspect
+
+
+def contour_row(land: Landscape, rate_labels, colors) -> tuple[VGroup, VGroup]:
+    """A contour map per learning rate in a centred row, each titled with its α."""
+    width, height = panel_size(land, len(rate_labels))
+    panels = VGroup(*[ContourMap(land, width=width, height=height, levels=12, samples=120) for _ in rate_labels])
+    panels.arrange(RIGHT, buff=PANEL_GAP).move_to([0, PANEL_TOP - height / 2, 0])
+    labels = VGroup(*[Text(text, font=THEME.font, font_size=22, color=c).next_to(panel, UP, buff=0.1)
+                      for text, c, panel in zip(rate_labels, colors, panels)])
+    return panels, labels
+
+
+def verdict_row(panels, labels, verdicts, statuses, colors) -> tuple[VGroup, VGroup]:
+    """(tags, boxes): each run's verdict under its panel, and the frame round panel, α and verdict
+    drawn as it is told; built up front so the loss plot can be laid out below all of them."""
+    tags, boxes = VGroup(), VGroup()
+    for panel, label, verdict, status, color in zip(panels, labels, verdicts, statuses, colors):
+        tag = Text(verdict, font=THEME.font, font_size=20, color=THEME.status_colors[status])
+        if tag.width > panel.width:
+            tag.scale_to_fit_width(panel.width)
+        tags.add(tag.next_to(panel, DOWN, buff=0.2))
+        boxes.add(SurroundingRectangle(VGroup(panel, label, tag), color=color, buff=0.06, stroke_width=3))
+    return tags, boxes
+
+
+def loss_curve(traj: Trajectory, colors, steps: int, step, below: VGroup) -> LossCurve:
+    """All runs' losses against step on one axis, centred between ``below`` (the verdict row) and
+    the caption band, a margin from each: the axes give up height rather than run into either."""
+    curve_theme = dataclasses.replace(THEME, hud_size=23)  # axis labels at font size 18
+    curve = LossCurve.between(below.get_bottom()[1] - MARGIN, CAPTION_TOP + MARGIN, traj, range(traj.n_runs),
+                              step, colors, width=9.0, height=1.8, max_step=steps, theme=curve_theme)
+    return curve.set_x(0)
 
 
 class LearningRateEffects(LessonScene):
@@ -56,7 +90,8 @@ class LearningRateEffects(LessonScene):
         for beat in lesson.beats:
             if beat.kind == "intro":
                 heading = self.heading(land, runs.rule)
-                panels, labels = self.panels(land, runs.rate_labels, colors)
+                panels, labels = contour_row(land, runs.rate_labels, colors)
+                tags, boxes = verdict_row(panels, labels, runs.labels, runs.statuses, colors)
                 rings = VGroup(*[self.start_ring(panel, runs.start) for panel in panels])
                 self.add(panels)
                 self.play(FadeIn(heading), FadeIn(panels), FadeIn(labels), FadeIn(rings), run_time=0.8)
@@ -68,7 +103,7 @@ class LearningRateEffects(LessonScene):
                     self.play(LaggedStart(*[Indicate(label, scale_factor=1.3) for label in labels], lag_ratio=0.5),
                               run_time=max(clock.remaining, 1.0))
             elif beat.kind == "slow_steps":
-                curve = self.loss_curve(traj, colors, p.steps)
+                curve = loss_curve(traj, colors, p.steps, step, below=boxes)
                 tracers = [TrajectoryTracer(panel, traj, i, step, color=c, radius=0.06, trail_width=2.5,
                                             stop_at_exit=True)
                            for i, (panel, c) in enumerate(zip(panels, colors))]
@@ -94,25 +129,18 @@ class LearningRateEffects(LessonScene):
                 with self.beat(beat.caption) as clock:
                     if i != framed:  # the run's first caption: its panel framed, its label under it
                         framed = i
-                        tag = Text(runs.labels[i], font=THEME.font, font_size=20,
-                                   color=THEME.status_colors[runs.statuses[i]])
-                        if tag.width > panels[i].width:
-                            tag.scale_to_fit_width(panels[i].width)
-                        tag.next_to(panels[i], DOWN, buff=0.2)
-                        box = SurroundingRectangle(VGroup(panels[i], labels[i], tag), color=colors[i], buff=0.06,
-                                                   stroke_width=3)
                         if frame is None:
-                            frame = box
-                            self.play(Create(frame), FadeIn(tag), run_time=0.6)
+                            frame = boxes[i].copy()
+                            self.play(Create(frame), FadeIn(tags[i]), run_time=0.6)
                         else:
-                            self.play(frame.animate.become(box), FadeIn(tag), run_time=0.6)
+                            self.play(frame.animate.become(boxes[i]), FadeIn(tags[i]), run_time=0.6)
                         # the run retraced on its panel and its loss line swept, with the better rate named
                         witness = beat.facts.get("too_small_witness")
                         extra = [] if witness is None else [Indicate(labels[witness], scale_factor=1.3, run_time=1.2)]
                         self.play(*self.sweep(tracers[i], curve, i, max(clock.remaining - 1.0, 1.0)), *extra)
                     else:  # a further caption: the label it earned, then the loss line again
                         self.play(*self.sweep(None, curve, i, max(clock.remaining - 1.0, 1.0)),
-                                  Indicate(tag, scale_factor=1.3, run_time=1.2))
+                                  Indicate(tags[i], scale_factor=1.3, run_time=1.2))
                     self.play(self.end_flash(tracers[i], colors[i]), run_time=1.0)
             else:  # limit: the minimum in every panel, α in the rule, then each rate against the limit
                 with self.beat(beat.caption) as clock:
@@ -164,21 +192,5 @@ class LearningRateEffects(LessonScene):
             heading.scale_to_fit_width(ROW_WIDTH)
         return heading.to_edge(UP, buff=0.25)
 
-    def panels(self, land: Landscape, rate_labels, colors) -> tuple[VGroup, VGroup]:
-        """A contour map per learning rate in a centred row, each titled with its α."""
-        width, height = panel_size(land, len(rate_labels))
-        panels = VGroup(*[ContourMap(land, width=width, height=height, levels=12, samples=120) for _ in rate_labels])
-        panels.arrange(RIGHT, buff=PANEL_GAP).move_to([0, PANEL_TOP - height / 2, 0])
-        labels = VGroup(*[Text(text, font=THEME.font, font_size=22, color=c).next_to(panel, UP, buff=0.1)
-                          for text, c, panel in zip(rate_labels, colors, panels)])
-        return panels, labels
-
     def start_ring(self, panel: ContourMap, start) -> Circle:
         return Circle(radius=0.1, stroke_color=THEME.text, stroke_width=2).move_to(panel.to_scene(start)[0])
-
-    def loss_curve(self, traj: Trajectory, colors, steps: int) -> LossCurve:
-        """All runs' losses against step on one axis, under the panels."""
-        curve_theme = dataclasses.replace(THEME, hud_size=23)  # axis labels at font size 18
-        curve = LossCurve(traj, range(traj.n_runs), self.step_tracker, colors, width=9.0, height=1.8,
-                          max_step=steps, theme=curve_theme)
-        return curve.move_to([0, -1.2, 0])

@@ -123,8 +123,8 @@ class AdaptiveLearningRates(LessonScene):
                     self.wait(p.hold_seconds)  # the finished bars, before the numbers
                     held = True
                 i = runs.optimizers.index(beat.facts["optimizer"]) if "optimizer" in beat.facts else None
-                if beat.kind == "contrast" and card_of != beat.facts["optimizer"]:
-                    # the rule whose factor the caption names, swapped in between beats
+                if i is not None and card_of != beat.facts["optimizer"]:
+                    # the rule of the run the caption speaks of (its rate, its factor), swapped in between beats
                     card_of = beat.facts["optimizer"]
                     card = self.swap_card(card, card_of, runs.labels[i])
                 with self.beat(beat.caption) as clock:

@@ -91,6 +91,28 @@ def test_history_lines_decode_to_rates_and_real_steps(lesson):
     assert move_end < rate_end - 0.5 * history.axes.y_length / (history.hi - history.lo)
 
 
+def test_history_step_axis_is_numbered_outside_the_data(lesson):
+    """Issue 10: "at step 57", "by step 200" must read off the history. Its step axis carries
+    the first, middle and last step, each centred on its step, below every line and dot the
+    history draws, and clear of the decade numbers up its side."""
+    runs = lesson.runs
+    step = ValueTracker(200)
+    history = StepHistory(runs.rates[:, :, 0], step, ["#E69F00"] * 3, thin=runs.moves[:, :, 0])
+    history.move_to([3.0, -1.5, 0.0])
+    numbers = history.step_numbers
+    assert [n.text for n in numbers] == ["0", "100", "200"]
+    for n, k in zip(numbers, (0, 100, 200)):
+        assert n.get_x() == pytest.approx(history.axes.c2p(k, 0)[0])
+    lowest = min(line.points[:, 1].min() for line in [*history.lines, *history.thin_lines])
+    marker = HistoryMarker(history, 2, thin=True)  # a dot at Adam's lowest real step
+    marker.at.set_value(int(np.argmin(runs.moves[2, 1:, 0])) + 1)
+    marker.update()
+    lowest = min(lowest, marker.get_bottom()[1], history.cursor.get_bottom()[1])
+    assert numbers.get_top()[1] < lowest - 0.05
+    assert all(d.get_right()[0] < numbers.get_left()[0] or d.get_bottom()[1] > numbers.get_top()[1]
+               for d in history.decades)
+
+
 def test_history_marker_rides_a_line_at_its_own_step(lesson):
     """The closing captions' dot sits on the drawn line at whole steps and between them at
     fractional ones, while the step tracker (bars, runs) stays at the end."""
@@ -165,6 +187,30 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
     cues, plays = beat_plays(AdaptiveLearningRates, Params(**values), tmp_path)
     assert [c.text for c in cues] == plan(Params(**values)).cue_texts()
     assert_beats_own_their_plays(cues, plays)
+
+
+@pytest.mark.parametrize("values", [{}, {"optimizers": ["gd", "adagrad", "adam"], "lrs": {"gd": 0.05}}])
+def test_the_card_shows_the_rule_of_the_run_the_caption_speaks_of(tmp_path, values):
+    """Issue 10: AdaGrad's and RMSprop's closing numbers were read beside Adam's rule. Every
+    caption about one run (its rule, its rate, its contrast) is read beside that run's card."""
+    shown, read = [], []
+
+    class Probe(AdaptiveLearningRates):
+        def swap_card(self, old, name, label):
+            shown.append(name)
+            return super().swap_card(old, name, label)
+
+        def beat(self, text):
+            read.append(shown[-1] if shown else None)
+            return super().beat(text)
+
+    p = Params(**values)
+    dry_run_cues(Probe, p, out_dir=tmp_path)
+    beats = plan(p).beats
+    assert len(read) == len(beats)
+    about_one = [(b.facts["optimizer"], card) for b, card in zip(beats, read) if "optimizer" in b.facts]
+    assert {b.kind for b in beats if "optimizer" in b.facts} >= {"rule", "rate"}
+    assert all(name == card for name, card in about_one), about_one
 
 
 def test_highlights_leave_the_panels_whole_and_live(tmp_path):

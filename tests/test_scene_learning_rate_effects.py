@@ -16,12 +16,17 @@ from gdanim.render import dry_run_cues  # noqa: E402
 from gdanim.visual.contours import ContourMap  # noqa: E402
 from gdanim.visual.loss_curve import LossCurve  # noqa: E402
 from gdanim.visual.tracer import TrajectoryTracer  # noqa: E402
+from gdanim.visual.narration import Caption  # noqa: E402
+from gdanim.visual.theme import ordered_run_colors  # noqa: E402
 from scenes.l2_learning_rate_effects import (  # noqa: E402
     PANEL_GAP,
     PANEL_HEIGHT,
     ROW_WIDTH,
     LearningRateEffects,
+    contour_row,
+    loss_curve,
     panel_size,
+    verdict_row,
 )
 
 
@@ -134,6 +139,56 @@ def test_one_to_five_panels_fit_the_row(name):
         assert n * width + (n - 1) * PANEL_GAP <= ROW_WIDTH + 1e-9
         assert height <= PANEL_HEIGHT + 1e-9
         assert height / width == pytest.approx((y1 - y0) / (x1 - x0))
+
+
+def drawn_box(mobject) -> tuple[np.ndarray, np.ndarray]:
+    """(lower-left, upper-right) corners of what ``mobject`` draws, in the frame's plane."""
+    return mobject.get_corner(np.array([-1, -1, 0]))[:2], mobject.get_corner(np.array([1, 1, 0]))[:2]
+
+
+def overlap(a, b) -> bool:
+    (a0, a1), (b0, b1) = drawn_box(a), drawn_box(b)
+    return bool(np.all(a0 < b1) and np.all(b0 < a1))
+
+
+@pytest.mark.parametrize("lrs", [None, [0.3, 0.001, 0.05], [0.3], [0.001, 0.01, 0.05, 0.09, 0.3]],
+                         ids=["defaults", "diverging-first-three", "one", "five"])
+def test_the_loss_plot_stays_below_the_verdicts_and_above_the_captions(lrs):
+    """The issue-10 frames: a diverged run's line and cross, and the step cursor, ran up into the
+    verdict row. At every step the plot's drawing (lines, crosses, cursor, numbers) stays clear of
+    each verdict and its frame, above a two-line caption, with axes still tall enough to read."""
+    p = Params() if lrs is None else Params(lrs=lrs)
+    runs = plan(p).runs
+    colors = ordered_run_colors(runs.lrs)
+    panels, labels = contour_row(runs.traj.landscape, runs.rate_labels, colors)
+    tags, boxes = verdict_row(panels, labels, runs.labels, runs.statuses, colors)
+    step = ValueTracker(0)
+    curve = loss_curve(runs.traj, colors, p.steps, step, below=boxes)
+    caption = Caption("A caption long enough to take two lines of the band at the bottom of the frame, "
+                      "as the longest of this lesson's do.")
+    assert caption.height > 0.9  # two lines
+    for k in sorted({0, p.first_steps, *runs.traj.stop_step.tolist(), p.steps}):
+        step.set_value(k)
+        curve.update()
+        for drawn in (curve, *curve.lines, *curve.crosses, curve.cursor):
+            assert not any(overlap(drawn, m) for m in [*tags, *boxes]), k
+        assert curve.get_bottom()[1] > caption.get_top()[1]
+    assert curve.axes.height >= 1.5 and curve.get_x() == pytest.approx(0)
+
+
+def test_a_curve_between_two_heights_fits_there_keeping_its_numbers_size():
+    """A LossCurve squeezed between two heights gives up axis height, not font size, and is
+    centred in the room; only a room shorter than its rotated axis name scales it down."""
+    traj = simulate("bowl", "gd", (-1.6, 1.2), 30, lr=np.array([1.1, 0.1]), diverge_at=1e6)
+    roomy = LossCurve(traj, [0, 1], ValueTracker(30), ["#ffffff"] * 2, height=2.0)
+    assert roomy.reach()[0] - roomy.reach()[1] > 2.5
+    for room, kept in ((2.0, True), (1.0, False)):
+        tight = LossCurve.between(0.5, 0.5 - room, traj, [0, 1], ValueTracker(30), ["#ffffff"] * 2, height=2.0)
+        top, bottom = tight.reach()
+        assert top <= 0.5 + 1e-9 and bottom >= 0.5 - room - 1e-9 and (top + bottom) / 2 == pytest.approx(0.5 - room / 2)
+        assert tight.axes.height < roomy.axes.height
+        assert (tight.ticks[1][0].height == pytest.approx(roomy.ticks[1][0].height)) == kept
+        assert [t.text for t in tight.ticks[1]] == ["0", "15", "30"]
 
 
 # --- beats own their animations ----------------------------------------------------------------

@@ -1,12 +1,13 @@
 """LossCurve: loss against step on a log axis, one line per run, a cursor at the current step.
 
 The axes carry their own tick values (decades 10ᵏ on a log axis, labelled "L − L* (log)"
-once), and a run's line ends where the run stopped, a diverged one with a cross there."""
+once), and a run's line ends where the run stopped, a diverged one with a cross there.
+``step_ticks`` numbers any plot's step axis the same way (StepHistory uses it too)."""
 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, Axes, Cross, DashedLine, Line, Text, ValueTracker, VGroup, VMobject
+from manim import DOWN, LEFT, UP, Axes, Cross, DashedLine, Line, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.engine import Trajectory
 from gdanim.visual.theme import THEME, Theme
@@ -23,6 +24,20 @@ def plotted_loss(traj: Trajectory, runs) -> tuple[np.ndarray, bool]:
     if log:
         values = np.log10(np.maximum(values, 1e-12))
     return np.nan_to_num(values, nan=0.0, posinf=12.0, neginf=-12.0), log
+
+
+TICK = 0.08  # length of a tick mark, outward from the axes
+
+
+def step_ticks(axes: Axes, last: int, style: dict, theme: Theme) -> tuple[VGroup, VGroup]:
+    """(numbers, marks) under a step axis running 0..``last``: the first, middle and last step,
+    each below a short outward mark, so no line drawn inside the axes runs over a number."""
+    numbers, marks = VGroup(), VGroup()
+    for x in sorted({0, last // 2, last}):
+        at = axes.c2p(x, 0)
+        marks.add(Line(at, at + TICK * DOWN, stroke_width=1.5, color=theme.axis_color))
+        numbers.add(Text(str(x), **style).next_to(at + TICK * DOWN, DOWN, buff=0.05))
+    return numbers, marks
 
 
 class LossCurve(VGroup):
@@ -49,7 +64,7 @@ class LossCurve(VGroup):
         small = {"font": theme.font, "font_size": theme.hud_size * 0.8, "color": theme.muted}
         self.ticks = self._ticks(lo, hi, last, small, theme)
         ylabel = "L − L* (log)" if self.log else "L"
-        labels = VGroup(
+        self.names = VGroup(
             Text("step", **small).next_to(self.ticks[1], DOWN, buff=0.05),
             Text(ylabel, **small).rotate(np.pi / 2).next_to(self.ticks[0], LEFT, buff=0.08),
         )
@@ -60,9 +75,33 @@ class LossCurve(VGroup):
         self.diverged = diverged
         self.cursor = DashedLine(self.axes.c2p(0, 0), self.axes.c2p(0, hi - lo), stroke_width=1.5,
                                  color=theme.muted)
-        self.add(self.axes, self.ticks, labels, self.lines, self.crosses, self.cursor)
+        self.add(self.axes, self.ticks, self.names, self.lines, self.crosses, self.cursor)
         self._update()
         self.add_updater(lambda m: m._update())
+
+    @classmethod
+    def between(cls, top: float, bottom: float, *args, height: float = 2.4, **kwargs) -> "LossCurve":
+        """A curve all of whose drawing (see ``reach``) lies between the heights ``top`` and
+        ``bottom``, centred there: when ``height`` does not fit, the axes give up height and the
+        numbers keep their size (a scale only if the names alone are too tall)."""
+        curve = cls(*args, height=height, **kwargs)
+        high, low = curve.reach()
+        excess = (high - low) - (top - bottom)
+        if excess > 0:
+            curve = cls(*args, height=max(height - excess, 0.5), **kwargs)
+            high, low = curve.reach()
+            if high - low > top - bottom:
+                curve.scale((top - bottom) / (high - low))
+                high, low = curve.reach()
+        return curve.shift(UP * ((top + bottom) - (high + low)) / 2)
+
+    def reach(self) -> tuple[float, float]:
+        """(top, bottom): the heights between which the curve draws at any step - its axes,
+        numbers and names, and a diverged run's cross on the axes' top or bottom edge."""
+        still = VGroup(self.axes, self.ticks, self.names)
+        cross = max(c.height for c in self.crosses) / 2
+        return (max(still.get_top()[1], self.axes.get_top()[1] + cross),
+                min(still.get_bottom()[1], self.axes.get_bottom()[1] - cross))
 
     def _ticks(self, lo: float, hi: float, last: int, style: dict, theme: Theme) -> VGroup:
         """(y tick labels, x tick labels, tick marks): decades or three values up the side, the
@@ -73,17 +112,13 @@ class LossCurve(VGroup):
             ys = [(k - lo, f"10{superscript(int(k))}") for k in np.arange(lo, hi + 0.5, every)]
         else:
             ys = [(f * span, sci(lo + f * span)) for f in (0.0, 0.5, 1.0)]
-        xs = sorted({0, last // 2, last})
-        marks, ylabels, xlabels = VGroup(), VGroup(), VGroup()
+        marks, ylabels = VGroup(), VGroup()
         for y, text in ys:
             at = self.axes.c2p(0, y)
-            marks.add(Line(at, at + 0.08 * LEFT, stroke_width=1.5, color=theme.axis_color))
-            ylabels.add(Text(text, **style).next_to(at + 0.08 * LEFT, LEFT, buff=0.05))
-        for x in xs:
-            at = self.axes.c2p(x, 0)
-            marks.add(Line(at, at + 0.08 * DOWN, stroke_width=1.5, color=theme.axis_color))
-            xlabels.add(Text(str(x), **style).next_to(at + 0.08 * DOWN, DOWN, buff=0.05))
-        return VGroup(ylabels, xlabels, marks)
+            marks.add(Line(at, at + TICK * LEFT, stroke_width=1.5, color=theme.axis_color))
+            ylabels.add(Text(text, **style).next_to(at + TICK * LEFT, LEFT, buff=0.05))
+        xlabels, xmarks = step_ticks(self.axes, last, style, theme)
+        return VGroup(ylabels, xlabels, marks.add(*xmarks))
 
     def points_until(self, i: int, s: float) -> np.ndarray:
         """Scene points of run ``i``'s curve up to fractional step ``s``, never past its stop."""

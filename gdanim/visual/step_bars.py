@@ -16,6 +16,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, Axes, DashedLine, Dot, Line, MathTex, 
 
 from gdanim.lessons.adaptive_learning_rates import DIGITS
 from gdanim.visual.glyphs import GlyphWriter
+from gdanim.visual.loss_curve import step_ticks
 from gdanim.visual.theme import THEME, Theme
 from gdanim.wording import NUMBER_CHARS, sci
 
@@ -192,17 +193,19 @@ class StepHistory(VGroup):
                          x_length=width, y_length=height, tips=False,
                          axis_config={"color": theme.axis_color, "stroke_width": 1.5, "include_ticks": False})
         every = max(1, int(np.ceil(span * 0.3 / height)))  # labelled decades at least 0.3 apart
-        ticks = VGroup(*[MathTex(decade_tex(p), font_size=font_size * 1.3, color=theme.muted)
-                         .next_to(self.axes.c2p(0, p - self.lo), LEFT, buff=0.1)
-                         for p in range(self.hi, self.lo - 1, -every)])
-        xlabel = Text("step", font=theme.font, font_size=font_size, color=theme.muted)
-        xlabel.next_to(self.axes.x_axis, DOWN, buff=0.1).align_to(self.axes.x_axis, RIGHT)
+        self.decades = VGroup(*[MathTex(decade_tex(p), font_size=font_size * 1.3, color=theme.muted)
+                                .next_to(self.axes.c2p(0, p - self.lo), LEFT, buff=0.1)
+                                for p in range(self.hi, self.lo - 1, -every)])
+        # the first, middle and last step under the axis, as on a loss curve: "at step 57" reads off it
+        style = {"font": theme.font, "font_size": font_size, "color": theme.muted}
+        self.step_numbers, marks = step_ticks(self.axes, self.last, style, theme)
+        xlabel = Text("step", **style).next_to(self.step_numbers, DOWN, buff=0.05)
         self.lines = VGroup(*[VMobject(stroke_color=c, stroke_width=3) for c in colors])
         self.thin_lines = VGroup(*([] if self.thin is None else
                                    [VMobject(stroke_color=c, stroke_width=1.5, stroke_opacity=0.8) for c in colors]))
         self.cursor = DashedLine(self.axes.c2p(0, 0), self.axes.c2p(0, span), stroke_width=1.5,
                                  color=theme.muted)
-        self.add(self.axes, ticks, xlabel, self.thin_lines, self.lines, self.cursor)
+        self.add(self.axes, self.decades, self.step_numbers, marks, xlabel, self.thin_lines, self.lines, self.cursor)
         self._update()
         self.add_updater(lambda m: m._update())
 
