@@ -8,7 +8,7 @@ this module only draws it.
 from __future__ import annotations
 
 import numpy as np
-from manim import (RIGHT, UP, AnimationGroup, Circle, Circumscribe, Create, Dot, FadeIn, FadeOut, Flash,
+from manim import (RIGHT, UP, AnimationGroup, Circle, Circumscribe, Create, Cross, Dot, FadeIn, FadeOut, Flash,
                    GrowFromCenter, Indicate, LaggedStart, MathTex, Succession, Text,
                    ValueTracker, VGroup, VMobject, Wait, linear)
 
@@ -30,6 +30,12 @@ PANEL = 4.3  # height of the data plot and side of the contour map, between head
 DATA_CENTER = np.array([-4.5, 0.05, 0.0])
 MAP_CENTER = np.array([0.85, 0.05, 0.0])
 LEGEND_LEFT = 3.75  # x of the legend column's left edge
+# The best fit's colour, for its cross on the map and its dashed line on the data: a magenta far from
+# every trail (ΔE2000 >= 38 from vermillion, yellow and SGD's white) and from the grey map (>= 34).
+BEST_FIT_COLOR = "#FF4FD8"
+BEST_FIT_SIZE = 0.14  # half the best-fit cross's width: its arms reach past a ball (radius 0.07)
+BEST_FIT_WIDTH = 4.0
+BEST_FIT_OUTLINE = 3.0  # extra width of its dark outline, which parts it from the trails under it
 
 
 class BatchVsStochastic(LessonScene):
@@ -60,13 +66,13 @@ class BatchVsStochastic(LessonScene):
                     self.play(LaggedStart(*[FadeIn(d, scale=2.5) for d in dots], lag_ratio=lag),
                               run_time=max(2.0, clock.remaining))
             elif beat.kind == "loss_map":
-                stage, axis_labels, ring, best = self.loss_map(land, plot, p.start)
+                stage, axis_labels, ring, best, cross = self.loss_map(land, plot, p.start)
                 self.stage = stage
-                self.play(FadeIn(stage), FadeIn(axis_labels), run_time=0.8)
+                self.play(FadeIn(stage), FadeIn(axis_labels), FadeIn(cross), run_time=0.8)
                 with self.beat(beat.caption) as clock:
                     self.probe_loop(land, plot, stage, clock.remaining * 0.6)
                     # the best fit: its line drawn dashed while its cross on the map pulses
-                    self.play(Create(best), Indicate(stage.minima, scale_factor=1.8),
+                    self.play(Create(best), Indicate(cross, scale_factor=1.8),
                               run_time=max(1.2, clock.remaining))
             elif beat.kind == "methods":
                 with self.beat(beat.caption) as clock:
@@ -81,6 +87,7 @@ class BatchVsStochastic(LessonScene):
                     self.tracers = {m.key: tracer for m, tracer in zip(methods, tracers)}
                     self.add(*lines)
                     self.add_tracers(*tracers)
+                    self.between_trails_and_balls(cross, tracers)
                     # the shared start ringed on the map, then each run's B in turn in the legend
                     self.play(FadeIn(legend), GrowFromCenter(ring), run_time=0.6)
                     self.add(legend)
@@ -169,6 +176,12 @@ class BatchVsStochastic(LessonScene):
                 self.budget_ghost(m, beat.facts["full_steps"], seconds)
             else:
                 self.play(self.quote(m), run_time=seconds)
+
+    def between_trails_and_balls(self, mobject, tracers) -> None:
+        """Draw ``mobject`` over the tracers' trails and under their balls (listed after every
+        trail by ``add_tracers``): the best fit stays in sight, and a ball on it shows it got there."""
+        self.remove(mobject)
+        self.mobjects.insert(min(self.mobjects.index(t.ball) for t in tracers), mobject)
 
     def budget_ghost(self, full, steps: int, seconds: float) -> None:
         """Full batch after ``steps`` steps (the budget's worth): its line dashed, its point ringed."""
@@ -264,13 +277,22 @@ class BatchVsStochastic(LessonScene):
 
     @staticmethod
     def loss_map(land: Landscape, plot: RegressionPlot, start):
-        """The (w, b) contour map with its axis labels, a ring at the start, the best-fit line."""
-        map_ = ContourMap(land, width=PANEL, height=PANEL).move_to(MAP_CENTER)
+        """The (w, b) contour map with its axis labels, a ring at the start, the best-fit line and
+        the best fit's cross on the map (apart from the map, to be drawn over the runs)."""
+        map_ = ContourMap(land, width=PANEL, height=PANEL, show_minima=False).move_to(MAP_CENTER)
         (w0, w1), (b0, b1) = land.domain
         # the domain's ends and the axes' names outside the frame (below it for w, left of it for b)
         labels = frame_labels(map_.frame, [w0, w1], [b0, b1], lambda w, b: map_.to_scene((w, b))[0],
                               x_name="w (slope)", y_name="b", gap=RegressionPlot.GAP)
         ring = Circle(radius=0.12, stroke_color=THEME.text, stroke_width=2).move_to(map_.to_scene(start)[0])
         w_star, b_star = land.minima[0]
-        best = plot.static_line(w_star, b_star, color=THEME.muted)
-        return map_, labels, ring, best
+        best = plot.static_line(w_star, b_star, color=BEST_FIT_COLOR)
+        return map_, labels, ring, best, best_fit_cross(map_.to_scene((w_star, b_star))[0])
+
+
+def best_fit_cross(point) -> Cross:
+    """The best fit on the loss map: a cross in its own colour, outlined dark, which reads over the
+    trails and balls that end around it (drawn over them) as well as over the map."""
+    return (Cross(stroke_color=BEST_FIT_COLOR, stroke_width=BEST_FIT_WIDTH, scale_factor=BEST_FIT_SIZE)
+            .set_stroke(THEME.background, BEST_FIT_WIDTH + BEST_FIT_OUTLINE, background=True)
+            .move_to(point))

@@ -4,7 +4,8 @@ The plan (gdanim.lessons.landscape_tour) runs the engine and words every caption
 draws each stop, one beat a caption: under the terrain caption the heading and terrain fade in,
 the formula and the minima (or saddle point) it names are pointed at and the runs appear at
 their starts; under the outcome caption the runs descend, their labels fade in and the balls
-pulse where they ended.
+pulse where they ended. A stop's runs differ in their start: each wears the theme's run colour of
+its start's index, the same from stop to stop.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from manim import (DEGREES, DOWN, RIGHT, UP, AnimationGroup, BackgroundRectangle, Circle, FadeIn, FadeOut,
-                   Flash, Indicate, MathTex, Succession, Text, VGroup, linear)
+from manim import (DEGREES, DL, DOWN, LEFT, RIGHT, UP, UR, AnimationGroup, BackgroundRectangle, Circle, Cross,
+                   FadeIn, FadeOut, Flash, Indicate, MathTex, Succession, Text, VGroup, linear)
 
 from gdanim.display import point_at
-from gdanim.lessons.landscape_tour import OPTIMIZER, Params, Visit, plan
-from gdanim.optimizers import OPTIMIZERS
+from gdanim.lessons.landscape_tour import Params, Visit, plan
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.framing import fit_to_screen
 from gdanim.visual.lesson import FADE, LessonScene
-from gdanim.visual.surface import LossSurface
+from gdanim.visual.surface import MARK_OUTLINE_EXTRA_WIDTH, MARK_RADIUS, MARK_WIDTH, LossSurface
 from gdanim.visual.theme import THEME
 from gdanim.visual.tracer import TrajectoryTracer
 
@@ -34,6 +34,7 @@ MIN_DESCENT = 1.0  # shortest descent
 SETTLED = 0.02  # scene units (about a pixel at 480p): a ball moving less has visibly arrived
 SETTLED_SECONDS = 0.3  # the steps after every ball has visibly arrived
 PULSE_SECONDS = 1.2  # one pulse of a named thing
+LABEL_BUFF = 0.16  # from an end point to its label
 
 
 def peak(t: float) -> float:
@@ -50,6 +51,7 @@ class Shown:
     stage: VGroup
     tracers: list
     rings: VGroup
+    marks: list  # the stage's marks of minima and saddle points
     labels: VGroup
     start: float  # video time the stop began
     tracers_added: bool = False
@@ -73,7 +75,7 @@ class LandscapeTour(LessonScene):
                 shown = None
             with self.beat(beat.caption) as clock:
                 if shown is None:
-                    shown = self.arrive(visit, len(lesson.runs), clock.start)
+                    shown = self.arrive(visit, beat, len(lesson.runs), clock.start)
                 if beat.kind == "outcome" and not shown.descended:
                     self.descend(shown, beat, clock)
                 elif beat.kind == "outcome":
@@ -84,31 +86,43 @@ class LandscapeTour(LessonScene):
             self.leave(shown)
         self.show_takeaway(lesson.takeaway)
 
-    def arrive(self, visit: Visit, total: int, start: float) -> Shown:
-        """Heading, formula and terrain fade in (under the terrain caption); the runs wait, unseen,
-        at their starts until the caption names them."""
-        p, stop, land = self.params, visit.stop, visit.stop.land
+    def arrive(self, visit: Visit, beat, total: int, start: float) -> Shown:
+        """Heading, formula and terrain (with any saddle point ``beat``, the stop's terrain caption,
+        names) fade in; the runs wait, unseen, at their starts until the caption names them."""
+        stop, land = visit.stop, visit.stop.land
+        stage, marks = self.staged(stop, beat)
+        heading = self.heading(land, visit.index, total)
+        self.add_fixed_in_frame_mobjects(heading)
+        self.play(FadeIn(heading), FadeIn(stage), run_time=FADE_STAGE)
+        drawn = dataclasses.replace(visit.traj, stop_step=visit.shown)
+        tracers = [TrajectoryTracer(stage, drawn, run, self.step_tracker, color=run_color(run))
+                   for run in range(visit.traj.n_runs)]
+        rings = self.start_rings(stage, visit) if stop.view == "contour" else VGroup()
+        return Shown(visit, heading, stage, tracers, rings, marks, VGroup(), start)
+
+    def staged(self, stop, beat) -> tuple:
+        """The stop's terrain (a surface or a contour map) placed between heading and captions with
+        the camera turned to it, any saddle point the terrain caption ``beat`` names marked on it;
+        and its marked points (minima and saddle points)."""
+        p, land = self.params, stop.land
         if stop.view == "surface":
             phi = p.camera_phi if stop.phi is None else stop.phi
             theta = p.camera_theta if stop.theta is None else stop.theta
             self.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES)
             stage = LossSurface(land, resolution=p.surface_resolution)
+            saddles = saddle_marks(stage, beat)
+            stage.add(saddles)  # before fitting: scaled and moved with the surface
             fit_to_screen(stage, self.renderer.camera, width=STAGE_WIDTH, height=STAGE_HEIGHT,
                           center=STAGE_CENTER, measure=stage.surface)
-        else:
-            self.set_camera_orientation(phi=0, theta=-90 * DEGREES)
-            (x0, x1), (y0, y1) = land.domain
-            aspect = (y1 - y0) / (x1 - x0)
-            width = min(STAGE_WIDTH, STAGE_HEIGHT / aspect)
-            stage = ContourMap(land, width=width, height=width * aspect).move_to(STAGE_CENTER)
-        heading = self.heading(land, visit.index, total)
-        self.add_fixed_in_frame_mobjects(heading)
-        self.play(FadeIn(heading), FadeIn(stage), run_time=FADE_STAGE)
-        drawn = dataclasses.replace(visit.traj, stop_step=visit.shown)
-        tracers = [TrajectoryTracer(stage, drawn, run, self.step_tracker, color=OPTIMIZERS[OPTIMIZER].color)
-                   for run in range(visit.traj.n_runs)]
-        rings = self.start_rings(stage, visit) if stop.view == "contour" else VGroup()
-        return Shown(visit, heading, stage, tracers, rings, VGroup(), start)
+            return stage, [*stage.minimum_marks, *saddles]
+        self.set_camera_orientation(phi=0, theta=-90 * DEGREES)
+        (x0, x1), (y0, y1) = land.domain
+        aspect = (y1 - y0) / (x1 - x0)
+        width = min(STAGE_WIDTH, STAGE_HEIGHT / aspect)
+        stage = ContourMap(land, width=width, height=width * aspect).move_to(STAGE_CENTER)
+        saddles = saddle_marks(stage, beat)
+        stage.add(saddles)
+        return stage, [*stage.minima, *saddles]
 
     def point_out(self, shown: Shown, beat, clock) -> None:
         """A terrain caption read over its picture: the formula pulses, the minima (or the saddle
@@ -182,7 +196,7 @@ class LandscapeTour(LessonScene):
             self.play(self.step_tracker.animate.set_value(last), run_time=tail, rate_func=linear)
         shown.descended = True
         if labels:
-            shown.labels = self.end_labels(shown.stage, labels)
+            shown.labels = self.end_labels(shown.stage, labels, avoid=[*shown.rings, *shown.marks])
             self.play(FadeIn(shown.labels), run_time=FADE)
         self.pulse_ends(shown, named_runs(beat, visit), max(p.hold_seconds, clock.remaining))
 
@@ -232,16 +246,64 @@ class LandscapeTour(LessonScene):
                         for point in stage.to_scene(visit.traj.positions[:, 0])))
 
     @staticmethod
-    def end_labels(stage: ContourMap, marks) -> VGroup:
-        """The plan's labels (a minimum's coordinates, a trapped run's loss) beside their points."""
+    def end_labels(stage: ContourMap, marks, avoid=()) -> VGroup:
+        """The plan's labels (a minimum's coordinates, a trapped run's loss) beside their points,
+        each on the first side where it covers nothing in ``avoid`` (start rings, marks) and no
+        label before it: a run that barely moved ends beside its own start ring."""
         labels = VGroup()
-        centre = stage.get_center()
+        taken = [box(m) for m in avoid]
         for xy, text in marks:
             where = stage.to_scene(np.array([xy]))[0]
             label = Text(text, font=THEME.font, font_size=20, color=THEME.text)
-            label.next_to(where, UP if where[1] >= centre[1] else DOWN, buff=0.16)
-            labels.add(BackgroundRectangle(label, color=THEME.panel, fill_opacity=0.8, buff=0.05), label)
+            patch = BackgroundRectangle(label, color=THEME.panel, fill_opacity=0.8, buff=0.05)
+            pair = VGroup(patch, label)
+            sides = label_sides(where, stage.get_center())
+            for side in sides:
+                pair.next_to(where, side, buff=LABEL_BUFF)
+                if not any(overlap(box(patch), other) for other in taken):
+                    break
+            else:  # crowded on every side: the outward side
+                pair.next_to(where, sides[0], buff=LABEL_BUFF)
+            taken.append(box(patch))
+            labels.add(patch, label)
         return labels
+
+
+def run_color(run: int) -> str:
+    """The run's colour by its start's index: runs drawn together differ (colours repeat only past
+    the theme's five)."""
+    return THEME.run_colors[run % len(THEME.run_colors)]
+
+
+def saddle_marks(stage, beat) -> VGroup:
+    """The saddle points a terrain caption names, marked as the stage marks minima: a flat ring on
+    a surface, a cross on a contour map."""
+    points = [said["saddle_point"] for said in beat.facts.get("said", []) if said.get("saddle_point") is not None]
+    if isinstance(stage, LossSurface):
+        radius = MARK_RADIUS * stage.axes.x_length
+        return VGroup(*(Circle(radius=radius, stroke_color=THEME.text, stroke_width=MARK_WIDTH)
+                        .set_stroke(THEME.background, MARK_WIDTH + MARK_OUTLINE_EXTRA_WIDTH, background=True)
+                        .move_to(point) for point in stage.to_surface(np.array(points).reshape(-1, 2))))
+    return VGroup(*(Cross(scale_factor=0.09, stroke_color=THEME.text, stroke_width=3)
+                    .move_to(stage.to_scene(np.array([xy]))[0]) for xy in points))
+
+
+def label_sides(where: np.ndarray, centre: np.ndarray) -> list:
+    """Where a label may go beside ``where``, best first: outward (away from the stage's middle)
+    up or down, then the other way, then outward and inward sideways."""
+    vertical = [UP, DOWN] if where[1] >= centre[1] else [DOWN, UP]
+    sideways = [RIGHT, LEFT] if where[0] >= centre[0] else [LEFT, RIGHT]
+    return vertical + sideways
+
+
+def box(mobject) -> np.ndarray:
+    """The mobject's bounding box on screen: (left, bottom, right, top)."""
+    return np.concatenate([mobject.get_corner(DL)[:2], mobject.get_corner(UR)[:2]])
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two screen boxes (left, bottom, right, top) overlap."""
+    return bool(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
 
 
 def named_runs(beat, visit: Visit) -> list[int]:

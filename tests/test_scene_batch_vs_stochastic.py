@@ -186,8 +186,33 @@ def test_tick_labels_sit_outside_the_plots_clear_of_data_and_lines(values):
             assert (pts[:, 0] >= left - 1e-6).all() and (pts[:, 0] <= right + 1e-6).all(), (key, s)
             assert (pts[:, 1] >= bottom - 1e-6).all() and (pts[:, 1] <= top + 1e-6).all(), (key, s)
 
-    stage, axis_labels, _, best = BatchVsStochastic.loss_map(land, plot, p.start)
+    stage, axis_labels, _, best, _ = BatchVsStochastic.loss_map(land, plot, p.start)
     assert [t.original_text for t in axis_labels][-2:] == ["w (slope)", "b"]
     _assert_outside(list(axis_labels), stage.frame)
     for t in axis_labels:  # nor do they crowd the data plot beside the map
         assert not _overlap(_box(t), _box(plot), pad=0.15), t.text
+
+
+def test_best_fit_stands_out_from_every_trail_and_the_map(land, trajs):
+    """The best fit's cross (and its dashed line) differ from each run's colour and from the map
+    by the theme's ΔE2000 limits, sit on the minimum, and are drawn over the trails, under the
+    balls: SGD's white trail once hid a white cross."""
+    from test_theme import ON_MAP, TOGETHER, delta_e, map_colors
+
+    from gdanim.visual.tracer import TrajectoryTracer
+    from scenes.l6_batch_vs_stochastic import BEST_FIT_COLOR, COLORS
+
+    assert min(delta_e(BEST_FIT_COLOR, c) for c in COLORS.values()) >= TOGETHER
+    assert min(delta_e(BEST_FIT_COLOR, c) for c in map_colors()) >= ON_MAP
+    plot = RegressionPlot(land)
+    stage, _, _, best, cross = BatchVsStochastic.loss_map(land, plot, P.start)
+    assert cross.get_stroke_color().to_hex().upper() == best.get_stroke_color().to_hex().upper() == BEST_FIT_COLOR
+    np.testing.assert_allclose(cross.get_center(), stage.to_scene(land.minima[0])[0], atol=1e-9)
+    scene = BatchVsStochastic(params=P)
+    step = manim.ValueTracker(P.steps)
+    tracers = [TrajectoryTracer(stage, traj, 0, step, color=COLORS[key]) for key, traj in trajs.items()]
+    scene.add(stage, cross)
+    scene.add_tracers(*tracers)
+    scene.between_trails_and_balls(cross, tracers)
+    at = scene.mobjects.index(cross)
+    assert all(scene.mobjects.index(t) < at < scene.mobjects.index(t.ball) for t in tracers)

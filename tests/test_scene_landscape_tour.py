@@ -11,8 +11,8 @@ from gdanim.display import draped_path, shown_steps  # noqa: E402
 from gdanim.lessons.landscape_tour import Params, plan, resolve_stop, run_stop  # noqa: E402
 from gdanim.render import dry_run_cues  # noqa: E402
 from gdanim.visual.framing import fit_to_screen, hidden_points, screen_bounds  # noqa: E402
-from gdanim.visual.surface import LossSurface  # noqa: E402
-from scenes.l7_landscape_tour import LandscapeTour  # noqa: E402
+from gdanim.visual.surface import MARK_RADIUS, LossSurface  # noqa: E402
+from scenes.l7_landscape_tour import LandscapeTour, box, overlap  # noqa: E402
 
 P = Params()
 
@@ -121,11 +121,17 @@ BEAT_PARAM_SETS = [
 
 
 class Logged(LandscapeTour):
-    """LandscapeTour noting every wait (start, seconds, caption of its beat) and, after every play,
-    the caption of its beat and the optimizer step shown."""
+    """LandscapeTour noting every wait (start, seconds, caption of its beat), after every play
+    the caption of its beat and the optimizer step shown, and the ball colours of every stop."""
 
     waits: list = []
     steps: list = []
+    colours: list = []
+
+    def arrive(self, *args, **kwargs):
+        shown = super().arrive(*args, **kwargs)
+        Logged.colours.append((shown.visit.name, [t.ball.get_color().to_hex() for t in shown.tracers]))
+        return shown
 
     def wait(self, duration=1.0, *args, **kwargs):
         Logged.waits.append((self.now, duration, self.open_beat))
@@ -150,23 +156,87 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
     assert_beats_own_their_plays(cues, plays)
 
 
-@pytest.mark.parametrize("values", BEAT_PARAM_SETS)
-def test_every_caption_is_read_over_a_moving_picture(tmp_path, values):
-    """No caption waits out its reading time over a still picture; the runs stay at their starts
-    under the terrain captions and descend under each stop's first outcome caption."""
+@pytest.fixture(scope="module", params=BEAT_PARAM_SETS)
+def logged(request, tmp_path_factory):
+    """A dry run of Logged: the params' plan, and what Logged noted."""
     from test_visual import beat_plays
 
-    p = Params(**values)
-    lesson = plan(p)
-    Logged.waits, Logged.steps = [], []
-    beat_plays(Logged, p, tmp_path)
-    assert [(start, beat) for start, seconds, beat in Logged.waits if beat is not None and seconds > 0.05] == []
+    p = Params(**request.param)
+    Logged.waits, Logged.steps, Logged.colours = [], [], []
+    beat_plays(Logged, p, tmp_path_factory.mktemp("tour"))
+    return plan(p), list(Logged.waits), list(Logged.steps), list(Logged.colours)
+
+
+def test_every_caption_is_read_over_a_moving_picture(logged):
+    """No caption waits out its reading time over a still picture; the runs stay at their starts
+    under the terrain captions and descend under each stop's first outcome caption."""
+    lesson, waits, steps, _ = logged
+    assert [(start, beat) for start, seconds, beat in waits if beat is not None and seconds > 0.05] == []
     kinds = {beat.caption: beat.kind for beat in lesson.beats}
-    assert all(step == 0 for beat, step in Logged.steps if kinds.get(beat) == "terrain")
+    assert all(step == 0 for beat, step in steps if kinds.get(beat) == "terrain")
     firsts = {}
     for beat in lesson.beats:
         if beat.kind == "outcome":
             firsts.setdefault(beat.facts["stop"], beat.caption)
     for stop, caption in firsts.items():
-        shown = [step for beat, step in Logged.steps if beat == caption]
+        shown = [step for beat, step in steps if beat == caption]
         assert shown[0] == 0 and shown[-1] == lesson.runs[stop].shown.max(), caption
+
+
+def test_runs_drawn_together_differ_in_colour(logged):
+    """Every stop's runs (from different starts) wear colours far apart (ΔE2000, as the theme's
+    colours drawn together), in the same order at every stop."""
+    from test_theme import TOGETHER, delta_e
+
+    lesson, _, _, colours = logged
+    assert [name for name, _ in colours] == [v.name for v in lesson.runs]
+    for name, balls in colours:
+        for i, a in enumerate(balls):
+            for b in balls[i + 1:]:
+                assert delta_e(a, b) >= TOGETHER, (name, a, b)
+    firsts = {balls[0] for _, balls in colours}
+    assert len(firsts) == 1  # run 0 keeps its colour from stop to stop
+
+
+def staged_stop(name, runs=P.runs):
+    """The scene's stage for stop ``name``, its marks, and the visit and terrain beat it was built for."""
+    p = Params(stops=[name], runs=runs)
+    lesson = plan(p)
+    beat = next(b for b in lesson.beats if b.kind == "terrain")
+    scene = LandscapeTour(params=p)
+    stage, marks = scene.staged(lesson.runs[0].stop, beat)
+    return scene, stage, marks, lesson.runs[0]
+
+
+@pytest.mark.parametrize("view", ["surface", "contour"])
+def test_the_saddle_point_the_caption_names_is_marked(view):
+    """Like the minima: a ring lying on the surface, a cross on the contour map, at (0, 0)."""
+    _, stage, marks, visit = staged_stop("saddle", {"saddle": {"view": view}})
+    (mark,) = marks
+    assert mark in stage.get_family()  # faded in and out with the terrain
+    if view == "surface":
+        assert isinstance(mark, manim.Circle)
+        np.testing.assert_allclose(mark.get_center(), stage.to_surface([0.0, 0.0])[0], atol=1e-6)
+        assert mark.depth == pytest.approx(0.0, abs=1e-9)  # flat on the floor plane, as minimum rings are
+        assert mark.width == pytest.approx(2 * MARK_RADIUS * stage.axes.x_axis.width, rel=1e-3)  # their size
+    else:
+        assert isinstance(mark, manim.Cross)
+        np.testing.assert_allclose(mark.get_center(), stage.to_scene(np.array([[0.0, 0.0]]))[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["rastrigin", "himmelblau"])
+def test_end_labels_cover_no_start_ring_mark_or_label(name):
+    """Rastrigin's runs barely move: a label set above or below its end point covered the run's
+    own start ring ("L = 13" did). Each label now takes the first side where it covers nothing."""
+    scene, stage, marks, visit = staged_stop(name)
+    rings = scene.start_rings(stage, visit)
+    labels = scene.end_labels(stage, visit.labels, avoid=[*rings, *marks])
+    patches = [box(patch) for patch in labels[::2]]
+    assert len(patches) == len(visit.labels) > 0
+    for i, patch in enumerate(patches):
+        assert not any(overlap(patch, box(m)) for m in [*rings, *marks]), labels[2 * i + 1].text
+        assert not any(overlap(patch, other) for other in patches[i + 1:]), labels[2 * i + 1].text
+    ends = stage.to_scene(np.array([xy for xy, _ in visit.labels]))
+    for patch, end in zip(patches, ends):  # still beside its own point
+        centre = (patch[:2] + patch[2:]) / 2
+        assert np.linalg.norm(centre - end[:2]) < 0.6
