@@ -272,35 +272,39 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float)
     lock = open(work / ".lock", "w")
     fcntl.flock(lock, fcntl.LOCK_EX)  # held until this process ends, however it ends
     try:
-        settings = {
-            **QUALITIES[job.settings.quality], **LOSSLESS, "media_dir": str(work),
-            "tex_dir": str(cache / "Tex"), "text_dir": str(cache / "texts"),  # private: no TeX races
-            "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True,
-            "output_file": job.scene, "format": "mp4", **(SKIP_EVERY_PLAY if dry_run else {}),
-        }
-        with tempconfig(settings):
-            scene = scene_cls(params=params_obj)
-            if dry_run:
-                draw_nothing(scene)
-            voice = _add_extras(scene, scene_cls, job)
+        from gdanim.segments import lossless_config, render_segmented
+
+        segments = getattr(job.settings, "segments", 1)  # processes to split the scene across
+        if segments > 1 and not dry_run:
+            done = render_segmented(scene_cls, params_obj, job, segments, work=work, cache=cache)
+            intermediate, cues, voice = done.path, done.cues, done.voice
             if progress is not None:
-                _report_frames(scene, progress)
-            scene.render()
-            if dry_run:
-                return None
-            intermediate = Path(scene.renderer.file_writer.movie_file_path)
+                progress(done.seconds)
+        else:
+            # the cache is private to this render (it holds the scene's lock): no TeX races
+            with tempconfig({**lossless_config(job, work, cache), **(SKIP_EVERY_PLAY if dry_run else {})}):
+                scene = scene_cls(params=params_obj)
+                if dry_run:
+                    draw_nothing(scene)
+                voice = _add_extras(scene, scene_cls, job)
+                if progress is not None:
+                    _report_frames(scene, progress)
+                scene.render()
+                if dry_run:
+                    return None
+                intermediate = Path(scene.renderer.file_writer.movie_file_path)
+                cues = getattr(scene, "cues", [])  # a plain manim scene has none
         staged = {}
         if "mp4" in job.settings.formats:
             audio = None
             if voice is not None:
-                audio = voice.track(scene.cues, probe(intermediate)[1], work / "voice.wav")
+                audio = voice.track(cues, probe(intermediate)[1], work / "voice.wav")
             staged["mp4"] = encode_mp4(intermediate, work / "final.mp4", audio=audio)
         if "gif" in job.settings.formats:
             staged["gif"] = encode_gif(intermediate, work / "final.gif", job.settings.gif_width,
                                        job.settings.gif_fps,
-                                       captions=scene.cues if burns_band(job.settings) else None)
-        cues = getattr(scene, "cues", []) if job.settings.captions != "none" else []
-        subtitles = write_subtitles(cues, work / "final.mp4")
+                                       captions=cues if burns_band(job.settings) else None)
+        subtitles = write_subtitles(cues if job.settings.captions != "none" else [], work / "final.mp4")
         frames, duration = probe(staged.get("mp4") or staged["gif"])  # before install: a probe failure installs nothing
         # subtitles first: a finished video never lacks its captions
         outputs = {path.suffix.lstrip("."): path for path in subtitles} | staged
