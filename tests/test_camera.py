@@ -7,11 +7,10 @@ manim = pytest.importorskip("manim")
 from manim import DEGREES, LEFT, UP, Dot, Square, Text, ThreeDCamera, tempconfig  # noqa: E402
 
 import gdanim.visual.lesson as lesson  # noqa: E402
-from gdanim.engine import simulate  # noqa: E402
 from gdanim.landscapes import get_landscape  # noqa: E402
-from gdanim.visual import LossSurface, TrajectoryTracer, optimizer_color  # noqa: E402
+from gdanim.visual import LossSurface  # noqa: E402
 from gdanim.visual.camera import SurfaceCamera  # noqa: E402
-from test_frames import render_still  # noqa: E402
+from test_frames import compose_surface_with_tracers, render_still  # noqa: E402
 
 SKIPPED = {"new_path", "new_sub_path"}  # state resets: a fill consumes the path either way
 
@@ -93,20 +92,9 @@ def test_stroked_faces_and_unshaded_cameras_fall_back_to_manim(scene_parts):
 
 
 def test_still_with_surface_and_tracers_matches_manims_frame(monkeypatch):
-    traj = simulate("himmelblau", "gd", [(0.0, 0.0), (-1.0, -1.0)], 60, lr=0.01)
-
-    def compose(scene):
-        scene.set_camera_orientation(phi=55 * DEGREES, theta=-60 * DEGREES)
-        surface = LossSurface(traj.landscape, resolution=12, width=5.0)
-        scene.add(surface)
-        scene.step_tracker.set_value(60)
-        scene.add_tracers(*[TrajectoryTracer(surface, traj, i, scene.step_tracker, color=c)
-                            for i, c in enumerate([optimizer_color("gd"), optimizer_color("momentum")])])
-        scene.update_mobjects(0)
-
-    ours = render_still(compose)
+    ours = render_still(compose_surface_with_tracers)
     monkeypatch.setattr(lesson, "SurfaceCamera", ThreeDCamera)
-    manims = render_still(compose)
+    manims = render_still(compose_surface_with_tracers)
     diff = np.abs(ours.astype(int) - manims.astype(int))
     assert (manims != manims[0, 0]).any(axis=-1).mean() > 0.1  # the surface covers a good part of the still
     assert diff.mean() < 0.05 and diff.max() <= 2

@@ -110,19 +110,20 @@ def test_contour_map_with_tracers_and_arrow(race, tmp_path):
     check("contour_tracers_arrow", render_still(compose), tmp_path)
 
 
-def test_surface_with_tracer_from_above(tmp_path):
+def compose_surface_with_tracers(scene):
+    """Himmelblau from above at 55°, two GD runs after 60 steps (also tests/test_camera.py's still)."""
     traj = simulate("himmelblau", "gd", [(0.0, 0.0), (-1.0, -1.0)], 60, lr=0.01)
+    scene.set_camera_orientation(phi=55 * DEGREES, theta=-60 * DEGREES)
+    surface = LossSurface(traj.landscape, resolution=12, width=5.0)
+    scene.add(surface)
+    scene.step_tracker.set_value(60)
+    scene.add_tracers(*[TrajectoryTracer(surface, traj, i, scene.step_tracker, color=c)
+                        for i, c in enumerate([optimizer_color("gd"), optimizer_color("momentum")])])
+    scene.update_mobjects(0)
 
-    def compose(scene):
-        scene.set_camera_orientation(phi=55 * DEGREES, theta=-60 * DEGREES)
-        surface = LossSurface(traj.landscape, resolution=12, width=5.0)
-        scene.add(surface)
-        scene.step_tracker.set_value(60)
-        scene.add_tracers(*[TrajectoryTracer(surface, traj, i, scene.step_tracker, color=c)
-                            for i, c in enumerate([optimizer_color("gd"), optimizer_color("momentum")])])
-        scene.update_mobjects(0)
 
-    check("surface_tracers", render_still(compose), tmp_path)
+def test_surface_with_tracer_from_above(tmp_path):
+    check("surface_tracers", render_still(compose_surface_with_tracers), tmp_path)
 
 
 def test_overlays_hud_equation_caption(race, tmp_path):
