@@ -17,7 +17,7 @@ from pathlib import Path
 
 from gdanim.config import ConfigError, as_dict, build_params, load_config, parse_override
 from gdanim.lifetime import die_with_parent, interrupt_on_sigterm
-from gdanim.render import Job, JobResult, OutputSettings, job_key, remove_stale_work, run_job
+from gdanim.render import Job, JobResult, OutputSettings, cached_result, job_key, remove_stale_work, run_job
 from gdanim.store import Store
 
 DEFAULT_CONFIG = Path("gdanim.toml")
@@ -189,8 +189,3 @@ def _render_in_workers(todo: list[Job], workers: int, force: bool, console, show
         updates.join_thread()
     return results
 
-
-def cached_result(job: Job, entry: dict) -> JobResult:
-    root = job.settings.out_dir
-    return JobResult(job, "cached", files={fmt: root / r["path"] for fmt, r in entry["files"].items()},
-                     duration=entry["duration"], frames=entry["frames"], size=entry["size"])

@@ -16,7 +16,6 @@ import hashlib
 import importlib.metadata
 import inspect
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -245,11 +244,10 @@ def run_job(job: Job, *, scene_cls: type | None = None, params_obj=None, dry_run
 
 
 def cached_result(job: Job, entry: dict) -> JobResult:
-    """The result a manifest entry describes."""
+    """The result a manifest entry describes (no render seconds: nothing was rendered now)."""
     root = job.settings.out_dir
     return JobResult(job, "cached", files={fmt: root / r["path"] for fmt, r in entry["files"].items()},
-                     duration=entry["duration"], frames=entry["frames"], size=entry["size"],
-                     seconds=entry.get("render_seconds", 0.0))
+                     duration=entry["duration"], frames=entry["frames"], size=entry["size"])
 
 
 def remove_empty_folders(job: Job) -> None:
