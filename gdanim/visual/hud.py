@@ -47,12 +47,6 @@ def hud_lines(traj: Trajectory, run: int, k: int) -> list[str]:
     return [f"{label.ljust(width)}{value}" for label, value in rows]
 
 
-def longest_line(traj: Trajectory, run: int) -> str:
-    """The longest row the run ever shows: the panel is sized for it, so it keeps one size
-    while the numbers change (19, then 9.4×10⁻¹⁰)."""
-    return max((line for k in range(traj.steps + 1) for line in hud_lines(traj, run, k)), key=len)
-
-
 def status_at(traj: Trajectory, run: int, k: int) -> str:
     return STATUS_LABELS[str(traj.stop_reason[run])] if k >= traj.stop_step[run] else "running"
 
@@ -66,8 +60,11 @@ class HUD(VGroup):
                  corner=UL, theme: Theme = THEME):
         super().__init__()
         self.traj, self.run, self.step, self.theme, self.title = traj, run, step, theme, title
-        longest = longest_line(traj, run)
-        chars = {c for k in range(traj.steps + 1) for line in hud_lines(traj, run, k) for c in line}
+        # every line the run ever shows: the panel is sized for the longest, so it keeps one size
+        # while the numbers change (19, then 9.4×10⁻¹⁰), and the glyphs cover every character
+        lines = [line for k in range(traj.steps + 1) for line in hud_lines(traj, run, k)]
+        longest = max(lines, key=len)
+        chars = set("".join(lines))
         self.writer = GlyphWriter("".join(chars), font=theme.mono, font_size=theme.hud_size)
         self.pitch = 1.45 * self.writer.height + 0.08  # baseline to baseline
         heading = Text(title, font=theme.font, font_size=theme.hud_size, color=theme.muted) if title else None
