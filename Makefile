@@ -15,6 +15,7 @@ render: setup
 
 test: export GDANIM_VOICE = 1
 test: export GDANIM_CHROMIUM = 1
+test: export GDANIM_EXTRAS = test,dask
 test: setup
 	$(PY) -m pytest
 

@@ -8,6 +8,7 @@ die with the parent however it dies. One failing scene does not stop the others.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import queue
@@ -118,10 +119,12 @@ def expected_duration(job: Job, manifest: dict) -> float | None:
     return same_scene[-1]["duration"] if same_scene else None
 
 
-def run_batch(jobs: list[Job], *, jobs_in_parallel: int = 1, force: bool = False, console=None,
-              show_progress: bool = True) -> list[JobResult]:
-    """Render the jobs not already cached; returns one result per job, in order. A job listed
-    twice renders once."""
+def run_batch(jobs: list[Job], *, jobs_in_parallel: int = 1, segment_workers: int | None = None,
+              force: bool = False, console=None, show_progress: bool = True) -> list[JobResult]:
+    """Render the jobs not already cached in ``jobs_in_parallel`` processes; returns one result
+    per job, in order. A job listed twice renders once. With fewer jobs to render than
+    ``segment_workers`` (default: ``jobs_in_parallel``; a Dask cluster's worker count), each
+    is split into segments so every worker has one (gdanim.segments: the same video)."""
     unique = list({job.manifest_id: job for job in jobs}.values())
     for root in {job.settings.out_dir for job in unique}:
         remove_stale_work(root / ".work")  # a dead render's folder goes, whether or not we render
@@ -134,8 +137,16 @@ def run_batch(jobs: list[Job], *, jobs_in_parallel: int = 1, force: bool = False
         else:
             todo.append(job)
     if todo:
+        todo = split_jobs(todo, segment_workers or jobs_in_parallel)
         results.update(_render_in_workers(todo, jobs_in_parallel, force, console, show_progress))
     return [results[job.manifest_id] for job in jobs]
+
+
+def split_jobs(todo: list[Job], workers: int) -> list[Job]:
+    """The jobs, each split into ``workers // len(todo)`` segments (at least 1)."""
+    segments = max(1, workers // len(todo))
+    return [dataclasses.replace(job, settings=dataclasses.replace(job.settings, segments=segments))
+            for job in todo]
 
 
 def _render_in_workers(todo: list[Job], workers: int, force: bool, console, show_progress) -> dict:

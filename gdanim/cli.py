@@ -106,7 +106,10 @@ def list_scenes():
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="course config [default: ./gdanim.toml if present]")
 @click.option("--jobs", type=click.IntRange(min=1, max=32), default=1, show_default=True,
-              help="scenes rendered in parallel")
+              help="worker processes: scenes render in parallel, and fewer scenes than workers are split "
+                   "into segments (same video)")
+@click.option("--scheduler", metavar="tcp://HOST:8786",
+              help="render scenes' segments on this Dask cluster (pip install 'gdanim[dask]'; see README)")
 @click.option("--force", is_flag=True, help="render even when a cached output matches")
 @click.option("--out", default="media", callback=_out_folder,
               show_default=True, help="where outputs and the manifest go")
@@ -123,7 +126,7 @@ def list_scenes():
 @click.option("--end-card", is_flag=True,
               help="close the video on a card with its parameters and the command that regenerates it")
 @click.pass_context
-def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, gif_width, gif_fps,
+def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, scheduler, force, out, gif_width, gif_fps,
            voice, burn_captions, end_card, captions):
     """Render SCENES (default: every scene in the config) to OUT/<quality>/<Scene>.mp4|gif.
 
@@ -132,6 +135,7 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, 
       gdanim render GradientDescent3D --quality low
       gdanim render LearningRateEffects --set LearningRateEffects.lrs=[0.001,0.01,0.1]
       gdanim render --format both --jobs 2
+      gdanim render GradientDescent3D --quality high --scheduler tcp://10.0.0.5:8786
     """
     from rich.table import Table
 
@@ -155,12 +159,20 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, force, out, 
             raise Failure(str(exc)) from None
     settings = OutputSettings(quality=quality, formats=formats, gif_width=gif_width, gif_fps=gif_fps,
                               out_dir=out, voice=voice, burn_captions=burn_captions, end_card=end_card,
-                              captions=captions)
+                              captions=captions, scheduler=scheduler)
     planned = _guard(ctx, lambda: plan_jobs(list(scenes), settings, config_path=config_path,
                                             overrides=list(overrides), scenes=discover_scenes()))
+    segment_workers = jobs
+    if scheduler is not None:
+        from gdanim.cluster import ClusterError, check_cluster
+
+        try:
+            segment_workers = check_cluster(scheduler)
+        except ClusterError as exc:
+            raise Failure(str(exc)) from None
     console = _console()
-    results = run_batch(planned, jobs_in_parallel=jobs, force=force, console=console,
-                        show_progress=sys.stdout.isatty())
+    results = run_batch(planned, jobs_in_parallel=jobs, segment_workers=segment_workers, force=force,
+                        console=console, show_progress=sys.stdout.isatty())
     table = Table(show_edge=False, pad_edge=False)
     for column in ("scene", "status", "video s", "render s", "outputs"):
         table.add_column(column)

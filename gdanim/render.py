@@ -1,9 +1,11 @@
 """Render jobs: one scene + params + output settings -> finished files, written atomically.
 
-A job renders its scene once, losslessly (libx264rgb, crf 0), in a private work folder, then
-encodes the MP4 (H.264, yuv420p, faststart) and/or the course-page GIF (per-scene palette)
-from that intermediate with imageio-ffmpeg's bundled ffmpeg, and only then moves each file
-into place. A killed render leaves no partial file where a finished one belongs; stale work
+A job renders its scene once in a private work folder. An MP4 alone is encoded as it is drawn
+(H.264, yuv420p, crf 18; manim encodes each play in turn, on the cores drawing leaves idle) and
+only remuxed (faststart, the voice track). A GIF is made from a lossless render (libx264rgb,
+crf 0), with a palette per scene, and the MP4 next to it is encoded from the same frames. Every
+encode uses imageio-ffmpeg's bundled ffmpeg or manim's PyAV; each file is moved into place only
+when finished. A killed render leaves no partial file where a finished one belongs; stale work
 folders of dead processes are removed by the next run.
 """
 
@@ -39,9 +41,30 @@ FORMATS = ("mp4", "gif")
 CAPTION_MODES = ("screen", "soft", "none")
 # manim's dry_run still draws every frame; skipping every play runs the scene's logic only
 SKIP_EVERY_PLAY = {"dry_run": True, "from_animation_number": 10**9}
-ENCODING_VERSION = 1  # bump when the ffmpeg settings below change, to expire cached outputs
+ENCODING_VERSION = 2  # bump when the encoder settings below change, to expire cached outputs
 LOSSLESS = {"video_codec": "libx264rgb", "pixel_format": "rgb24",
             "video_encoder_options": {"crf": "0", "preset": "ultrafast"}}
+MP4_PRESET = "veryfast"
+MP4 = {"video_codec": "libx264", "pixel_format": "yuv420p",
+       "video_encoder_options": {"crf": "18", "preset": MP4_PRESET}}
+
+
+def drawn_encoding(settings) -> dict:
+    """How manim encodes the frames it draws: as the final MP4 when that is all we make (no
+    second encode, no lossless file), losslessly when a GIF is made from the same frames."""
+    return LOSSLESS if "gif" in settings.formats else MP4
+
+
+def drawing_config(job: Job, media_dir: Path, cache: Path) -> dict:
+    """manim's config for drawing ``job``'s frames into ``media_dir``, encoded as
+    ``drawn_encoding`` says; TeX and text drawings come from (and go to) ``cache``, private
+    to one process at a time."""
+    return {
+        **QUALITIES[job.settings.quality], **drawn_encoding(job.settings), "media_dir": str(media_dir),
+        "tex_dir": str(cache / "Tex"), "text_dir": str(cache / "texts"),
+        "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True,
+        "output_file": job.scene, "format": "mp4",
+    }
 
 
 @dataclass(frozen=True)
@@ -57,6 +80,8 @@ class OutputSettings:
     burn_captions: bool = False  # GIF: captions in a band below a clean picture (gdanim.burn, burns_band)
     end_card: bool = False  # close on the parameter card (gdanim.visual.end_card)
     captions: str = "screen"  # one of CAPTION_MODES
+    segments: int = 1  # processes to split each scene across (gdanim.segments); same output for any count
+    scheduler: str | None = None  # a Dask scheduler's address: segments render there (gdanim.cluster)
 
 
 RECORDED_SETTINGS = ("formats", "gif_width", "gif_fps", "voice", "burn_captions", "end_card", "captions")
@@ -112,13 +137,12 @@ class JobResult:
 
 
 def versions() -> dict:
-    return {"gdanim": __version__, "gdanim_source": _gdanim_source_digest(),
+    return {"gdanim": __version__, "gdanim_source": source_digest(Path(__file__).parent),
             "manim": importlib.metadata.version("manim")}
 
 
-def _gdanim_source_digest() -> str:
-    """Hash of gdanim's own code: a kit change re-renders, like a version bump would."""
-    root = Path(__file__).parent
+def source_digest(root: Path) -> str:
+    """Hash of a package's code (gdanim's own: a kit change re-renders, like a version bump would)."""
     h = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         h.update(str(path.relative_to(root)).encode())
@@ -270,17 +294,16 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float)
     lock = open(work / ".lock", "w")
     fcntl.flock(lock, fcntl.LOCK_EX)  # held until this process ends, however it ends
     try:
-        from gdanim.segments import lossless_config, render_segmented
+        from gdanim.segments import render_segmented
 
-        segments = getattr(job.settings, "segments", 1)  # processes to split the scene across
-        if segments > 1 and not dry_run:
-            done = render_segmented(scene_cls, params_obj, job, segments, work=work, cache=cache)
+        if (job.settings.segments > 1 or job.settings.scheduler) and not dry_run:
+            with segment_runner(job.settings) as run:
+                done = render_segmented(scene_cls, params_obj, job, job.settings.segments, work=work, cache=cache,
+                                        run=run, progress=progress)
             intermediate, cues, voice = done.path, done.cues, done.voice
-            if progress is not None:
-                progress(done.seconds)
         else:
             # the cache is private to this render (it holds the scene's lock): no TeX races
-            with tempconfig({**lossless_config(job, work, cache), **(SKIP_EVERY_PLAY if dry_run else {})}):
+            with tempconfig({**drawing_config(job, work, cache), **(SKIP_EVERY_PLAY if dry_run else {})}):
                 scene = scene_cls(params=params_obj)
                 if dry_run:
                     draw_nothing(scene)
@@ -297,7 +320,8 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float)
             audio = None
             if voice is not None:
                 audio = voice.track(cues, probe(intermediate)[1], work / "voice.wav")
-            staged["mp4"] = encode_mp4(intermediate, work / "final.mp4", audio=audio)
+            finish = encode_mp4 if drawn_encoding(job.settings) is LOSSLESS else remux_mp4
+            staged["mp4"] = finish(intermediate, work / "final.mp4", audio=audio)
         if "gif" in job.settings.formats:
             staged["gif"] = encode_gif(intermediate, work / "final.gif", job.settings.gif_width,
                                        job.settings.gif_fps,
@@ -313,6 +337,16 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         lock.close()
+
+
+def segment_runner(settings: OutputSettings):
+    """Where a segmented render's segments run (a context): on the Dask cluster ``settings``
+    names, else in local processes (``None``: ``gdanim.segments.LocalProcesses``)."""
+    if settings.scheduler is None:
+        return contextlib.nullcontext(None)
+    from gdanim.cluster import DaskSegments
+
+    return DaskSegments(settings.scheduler)
 
 
 def _add_extras(scene, scene_cls, job: Job):
@@ -404,12 +438,24 @@ def _ffmpeg(*args: str, cwd: Path | None = None) -> None:
 def encode_mp4(source: Path, target: Path, audio: Path | None = None) -> Path:
     """H.264 yuv420p (plays everywhere), even frame size, moov atom first for the web.
     ``audio`` (a WAV as long as the video, e.g. the voice track) is muxed in as AAC."""
-    sound = ["-an"] if audio is None else ["-map", "0:v", "-map", "1:a", "-c:a", "aac", "-b:a", "96k"]
+    options = MP4["video_encoder_options"]
     _ffmpeg("-i", str(source), *(["-i", str(audio)] if audio is not None else []),
-            "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:v", "libx264",
-            "-pix_fmt", "yuv420p", "-crf", "18", "-preset", "medium", "-movflags", "+faststart",
-            *sound, str(target))
+            "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:v", MP4["video_codec"],
+            "-pix_fmt", MP4["pixel_format"], "-crf", options["crf"], "-preset", options["preset"],
+            "-movflags", "+faststart", *_sound(audio), str(target))
     return target
+
+
+def remux_mp4(source: Path, target: Path, audio: Path | None = None) -> Path:
+    """An MP4 manim already encoded as ``MP4``: packets copied, moov atom first, ``audio`` muxed in."""
+    _ffmpeg("-i", str(source), *(["-i", str(audio)] if audio is not None else []),
+            "-c:v", "copy", "-movflags", "+faststart", *_sound(audio), str(target))
+    return target
+
+
+def _sound(audio: Path | None) -> list[str]:
+    """ffmpeg options for the audio: none, or ``audio`` (the second input) as AAC."""
+    return ["-an"] if audio is None else ["-map", "0:v", "-map", "1:a", "-c:a", "aac", "-b:a", "96k"]
 
 
 GIF_MAX_BYTES = 5_000_000  # GitHub's image proxy limit: embeddable on course pages

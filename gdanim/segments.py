@@ -3,9 +3,9 @@
 A planning run plays the whole scene in manim's skip mode (no frame drawn) and counts the frames
 every play will write; the plays are cut into N runs of about equal frame counts. Each segment is
 a render with ``from_animation_number``/``upto_animation_number``: it plays the scene's logic up to
-its first play without drawing, draws its own plays, and stops. The lossless segments are joined
-in order (ffmpeg's concat demuxer, stream copy) into the same video a serial render makes, frame
-for frame.
+its first play without drawing, draws its own plays, and stops. manim encodes every play on its
+own, so the segments' plays are the serial render's plays: joined in order (ffmpeg's concat
+demuxer, stream copy) they make the same video as a serial render, frame for frame.
 
 Skip mode alone does not reproduce a serial render's state: a skipped play advances the clock by
 its exact run time, a drawn one by whole frames, and scenes time their beats by the clock
@@ -14,34 +14,26 @@ time-based updaters, or waits with a stop condition, depend on every frame's dt:
 split (one segment renders them whole).
 
 ``render_segmented(..., run=...)``: ``run(render_segment, specs)`` renders the specs anywhere
-(default: ``LocalProcesses``, a local spawn process pool) and returns their ``SegmentResult``s; specs, function and
-results are picklable and results carry the video as bytes, so no shared filesystem is assumed.
+(default: ``LocalProcesses``, a local spawn process pool; ``gdanim.cluster.DaskSegments``, a Dask
+cluster) and yields their ``SegmentResult``s as they finish; specs, function and results are
+picklable and results carry the video as bytes, so no shared filesystem is assumed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from gdanim import render
-from gdanim.render import LOSSLESS, QUALITIES, SKIP_EVERY_PLAY, Job
-
-
-def lossless_config(job: Job, media_dir: Path, cache: Path) -> dict:
-    """manim's config for a lossless render of ``job`` into ``media_dir``; TeX and text drawings
-    come from (and go to) ``cache``, private to one process at a time."""
-    return {
-        **QUALITIES[job.settings.quality], **LOSSLESS, "media_dir": str(media_dir),
-        "tex_dir": str(cache / "Tex"), "text_dir": str(cache / "texts"),
-        "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True,
-        "output_file": job.scene, "format": "mp4",
-    }
+from gdanim.render import SKIP_EVERY_PLAY, Job, drawing_config
 
 
 # --- the clock of skipped plays ----------------------------------------------------------
@@ -121,7 +113,7 @@ def plan_scene(scene_cls, params_obj, job: Job, cache: Path) -> Plan:
 
     frames: list[int] = []
     with tempfile.TemporaryDirectory(prefix="gdanim-plan-") as work, \
-            tempconfig({**lossless_config(job, Path(work), cache), **SKIP_EVERY_PLAY, "write_to_movie": False}):
+            tempconfig({**drawing_config(job, Path(work), cache), **SKIP_EVERY_PLAY, "write_to_movie": False}):
         scene, voice = build_scene(scene_cls, params_obj, job)
         frame_clock(scene, frames)
         exact = watch_exactness(scene)
@@ -176,17 +168,26 @@ class SegmentSpec:
 class SegmentResult:
     index: int
     frames: int
-    video: bytes = field(repr=False)  # the lossless segment, an MP4
+    video: bytes = field(repr=False)  # the segment, an MP4 encoded as render.drawing_config says
+
+
+_ONE_AT_A_TIME = threading.Lock()  # manim's config is global to a process: one scene per process
 
 
 def render_segment(spec: SegmentSpec) -> SegmentResult:
-    """Render ``spec``'s plays losslessly in a private folder; returns the video's bytes."""
+    """Render ``spec``'s plays in a private folder; returns the video's bytes. Segments sent to
+    one process (a Dask worker with several threads) render one after another."""
+    with _ONE_AT_A_TIME:
+        return _render_segment(spec)
+
+
+def _render_segment(spec: SegmentSpec) -> SegmentResult:
     from manim import tempconfig
 
     with tempfile.TemporaryDirectory(prefix=f"gdanim-segment-{spec.index}-") as work:
         cache = unpack(spec.cache, Path(work) / "cache")
         plays = {"from_animation_number": spec.first, "upto_animation_number": spec.last}
-        with tempconfig({**lossless_config(spec.job, Path(work), cache), **plays}):
+        with tempconfig({**drawing_config(spec.job, Path(work), cache), **plays}):
             scene, _ = build_scene(spec.scene_cls, spec.params_obj, spec.job)
             frame_clock(scene, [])
             stop_quietly_after(scene)
@@ -245,12 +246,13 @@ class LocalProcesses:
     manim, as soon as the pool is made: while the parent plans the cuts."""
 
     def __init__(self, workers: int):
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_init_segment_worker, initargs=(os.getpid(),))
         for _ in range(workers):  # a spawn pool starts a process per task waiting
             self.pool.submit(_import_renderer)
 
-    def __call__(self, function, specs: list[SegmentSpec]) -> list[SegmentResult]:
-        return list(self.pool.map(function, specs))
+    def __call__(self, function, specs: list[SegmentSpec]):
+        yield from (future.result() for future in as_completed([self.pool.submit(function, s) for s in specs]))
 
     def __enter__(self):
         return self
@@ -259,13 +261,21 @@ class LocalProcesses:
         self.pool.shutdown(cancel_futures=True)
 
 
+def _init_segment_worker(parent: int) -> None:
+    """A segment's process dies with the render that started it, and unwinds on SIGTERM."""
+    from gdanim.lifetime import die_with_parent, interrupt_on_sigterm
+
+    interrupt_on_sigterm()
+    die_with_parent(parent)
+
+
 def _import_renderer() -> None:
     import manim  # noqa: F401
 
 
 @dataclass
 class Segmented:
-    """A segmented render's lossless video, its frames and seconds, its cues and voice (from the
+    """A segmented render's video, its frames and seconds, its cues and voice (from the
     planning run), and the plays each segment drew."""
 
     path: Path
@@ -277,11 +287,11 @@ class Segmented:
 
 
 def render_segmented(scene_cls, params_obj, job: Job, segments: int, *, work: Path, cache: Path,
-                     run=None) -> Segmented:
+                     run=None, progress=None) -> Segmented:
     """Render ``job``'s scene in up to ``segments`` processes into ``work/joined.mp4``, the same
-    frames as a serial lossless render. ``cache`` (TeX and text drawings) is filled by the
-    planning run; each segment gets a copy. ``run(render_segment, specs)`` returns the
-    specs' results (default: ``LocalProcesses``)."""
+    frames as a serial render. ``cache`` (TeX and text drawings) is filled by the
+    planning run; each segment gets a copy. ``run(render_segment, specs)`` yields the
+    specs' results (default: ``LocalProcesses``). ``progress(seconds)``: video seconds done so far."""
     with LocalProcesses(segments) if run is None else contextlib.nullcontext(run) as run:
         plan = plan_scene(scene_cls, params_obj, job, cache)
         cuts = cut_plays(plan.frames, segments if plan.splittable else 1)
@@ -289,7 +299,12 @@ def render_segmented(scene_cls, params_obj, job: Job, segments: int, *, work: Pa
         specs = [SegmentSpec(scene_cls, params_obj, job, k, first, -1 if last == cuts[-1][1] else last,
                              sum(plan.frames[first:last + 1]), drawings)
                  for k, (first, last) in enumerate(cuts)]
-        results = sorted(run(render_segment, specs), key=lambda r: r.index)
+        results = []
+        for result in run(render_segment, specs):
+            results.append(result)
+            if progress is not None:
+                progress(plan.seconds * sum(r.frames for r in results) / sum(plan.frames))
+        results.sort(key=lambda r: r.index)
     joined = join_videos([r.video for r in results], Path(work))
     frames = frame_count(joined)
     if frames != sum(plan.frames):

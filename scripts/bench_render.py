@@ -9,17 +9,24 @@ to exit):
   --peer [ROUNDS]: GradientDescent3D at medium (cold) against scripts/peer_matplotlib.py writing
     as many frames at the same size, alternating (gdanim, peer, then peer, gdanim, ...) so machine
     noise falls on both; frames, wall seconds and fps per run, medians, and gdanim fps / peer fps.
-  --course-quality Q [Q ...]: the whole course at each quality, cold serial and cold --jobs 2
-    (long: about 16 minutes at medium, over an hour at high).
+  --course-quality Q [Q ...]: the whole course at each quality, cold serial and cold --jobs 2.
+  --split Q [Q ...]: one scene (the first of --scenes, default GradientDescent3D) at each quality,
+    cold serial against cold --jobs 2 (two segments, gdanim.segments), checking the two videos
+    decode to the same frames; CPU seconds show how many cores the serial render already uses.
+  --scene-fps: every scene (or --scenes) at medium, cold serial: frames per wall second and per
+    CPU second (per core), against the 15 frames/s per core a matplotlib animation manages.
 
 Usage: python scripts/bench_render.py [--quality low] [--scenes A B ...]
        python scripts/bench_render.py --peer 3
        python scripts/bench_render.py --course-quality medium high
+       python scripts/bench_render.py --split medium high
+       python scripts/bench_render.py --scene-fps
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -173,6 +180,48 @@ def course_quality_section(tmp: Path, qualities: list[str], scenes: list[str]) -
         print(f"{quality:<10}{serial:>10.1f}{parallel:>12.1f}{serial / parallel:>9.2f}x  ({load()})", flush=True)
 
 
+def frames_digest(video: Path) -> str:
+    """sha256 of every decoded frame (rgb24): equal digests, frame-identical videos."""
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    return hashlib.sha256(raw).hexdigest()
+
+
+def split_section(tmp: Path, qualities: list[str], scene: str) -> None:
+    """One scene, cold, serial against two segments (--jobs 2), frame identity checked."""
+    print(f"{scene}, cold, serial vs --jobs 2 (2 segments), 2 cores; before: {load()}")
+    print(f"{'quality':<9}{'frames':>7}{'serial s':>10}{'cores':>7}{'2 segs s':>10}{'cores':>7}{'speed-up':>10}"
+          f"{'identical':>11}")
+    for quality in qualities:
+        runs = {}
+        for label, jobs in (("serial", "1"), ("split", "2")):
+            out = tmp / f"split-{quality}-{label}"
+            timing = gdanim_timing(out, scene, "--quality", quality, "--jobs", jobs)
+            (entry,) = entries(out)
+            runs[label] = (timing, entry["frames"], frames_digest(output_file(out, entry, "mp4")))
+        (serial, frames, a), (split, _, b) = runs["serial"], runs["split"]
+        print(f"{quality:<9}{frames:>7}{serial.wall:>10.1f}{serial.cpu / serial.wall:>7.2f}{split.wall:>10.1f}"
+              f"{split.cpu / split.wall:>7.2f}{serial.wall / split.wall:>9.2f}x{str(a == b):>11}  ({load()})",
+              flush=True)
+        if a != b:
+            sys.exit(f"{scene} at {quality}: the split render's frames differ from the serial render's")
+
+
+def scene_fps_section(tmp: Path, scenes: list[str]) -> None:
+    """Every scene at medium, cold serial: fps per wall second and per CPU second."""
+    from gdanim.catalog import discover_scenes
+
+    print(f"every scene at medium, cold serial, process start to exit; before: {load()}")
+    print(f"{'scene':<24}{'frames':>7}{'wall s':>8}{'cpu s':>8}{'fps':>7}{'fps/core':>10}")
+    for scene in scenes or list(discover_scenes()):
+        out = tmp / f"fps-{scene}"
+        timing = gdanim_timing(out, scene, "--quality", "medium")
+        frames = entries(out)[0]["frames"]
+        print(f"{scene:<24}{frames:>7}{timing.wall:>8.1f}{timing.cpu:>8.1f}{frames / timing.wall:>7.1f}"
+              f"{frames / timing.cpu:>10.1f}", flush=True)
+        shutil.rmtree(out)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quality", default="low", help="the course section's quality")
@@ -185,6 +234,9 @@ def main():
                         help=f"time {PEER_SCENE} at medium against the matplotlib peer, ROUNDS alternating rounds")
     parser.add_argument("--course-quality", nargs="+", default=[], metavar="Q",
                         help="time the course at each quality, serial and --jobs 2 (long)")
+    parser.add_argument("--split", nargs="+", default=[], metavar="Q",
+                        help="time one scene serial and in 2 segments at each quality, frames compared")
+    parser.add_argument("--scene-fps", action="store_true", help="time every scene at medium: fps per core")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="gdanim-bench-") as tmp:
@@ -193,7 +245,11 @@ def main():
             peer_section(tmp, args.peer, args.keep)
         if args.course_quality:
             course_quality_section(tmp, args.course_quality, args.scenes)
-        if not (args.peer or args.course_quality):
+        if args.split:
+            split_section(tmp, args.split, (args.scenes or [PEER_SCENE])[0])
+        if args.scene_fps:
+            scene_fps_section(tmp, args.scenes)
+        if not (args.peer or args.course_quality or args.split or args.scene_fps):
             course_section(tmp, args)
 
 

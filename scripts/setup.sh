@@ -27,12 +27,15 @@ fi
 
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-stamp=.venv/.gdanim-installed
+# GDANIM_EXTRAS (set by `make test`: test,dask): optional extras, so their tests run; `make render`
+# installs the lean default
+EXTRAS=${GDANIM_EXTRAS:-}
+stamp=.venv/.gdanim-installed${EXTRAS:+-${EXTRAS//,/-}}
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing gdanim into .venv"
+  echo "setup: installing gdanim${EXTRAS:+[$EXTRAS]} into .venv"
   # This machine's pip config names local indexes that may be absent: hide only those warnings.
   pip_install() { .venv/bin/python -m pip install -q "$@" 2> >(grep -v "^WARNING: Location" >&2); }
   pip_install --upgrade pip
-  pip_install -e '.[test]'
+  pip_install -e ".${EXTRAS:+[$EXTRAS]}"
   touch "$stamp"
 fi

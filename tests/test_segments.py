@@ -34,7 +34,7 @@ def job_for(scene_cls, params, **settings) -> Job:
 
 def serial_lossless(scene_cls, params, job: Job, work: Path) -> tuple[bytes, list]:
     """A serial render's lossless intermediate (as render._render_files makes it), decoded, and its cues."""
-    with tempconfig(segments.lossless_config(job, work, work / "cache")):
+    with tempconfig(render.drawing_config(job, work, work / "cache")):
         scene = scene_cls(params=params)
         render._add_extras(scene, scene_cls, job)
         scene.render()
