@@ -458,8 +458,9 @@ def test_slides_step_forward_and_back_beat_by_beat(browser, media, tmp_path):
     assert browser.eval("getComputedStyle(document.getElementById('notes')).display") == "none"
     browser.press(*KEYS["n"])  # speaker notes: this beat's caption and the next
     assert browser.eval("getComputedStyle(document.getElementById('notes')).display") == "block"
-    browser.press(*KEYS["home"])
-    assert browser.eval(SLIDE_STATE) == [0, "ready", 0, "1 / 3"]
+    browser.press(*KEYS["home"])  # from a playing video: it may run on a fraction of a frame before it stops
+    beat, phase, at, counter = browser.eval(SLIDE_STATE)
+    assert (beat, phase, counter) == (0, "ready", "1 / 3") and at == pytest.approx(0, abs=0.01)
     assert browser.eval("[document.getElementById('note').textContent, document.getElementById('next').textContent]") \
         == ["Beat 1: the ball <b> moves.", "next: Beat 2: the ball <b> moves."]
     browser.press(*KEYS["right"])
