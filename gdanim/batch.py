@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from gdanim.config import ConfigError, as_dict, build_params, load_config, parse_override
-from gdanim.lifetime import die_with_parent, interrupt_on_sigterm
+from gdanim.lifetime import become_worker
 from gdanim.render import Job, JobResult, OutputSettings, cached_result, job_key, remove_stale_work, run_job
 from gdanim.store import Store
 
@@ -86,8 +86,7 @@ def _init_worker(updates, parent: int) -> None:
     like Ctrl-C, so the work folder is cleaned."""
     global _UPDATES, _PARENT
     _UPDATES, _PARENT = updates, parent
-    interrupt_on_sigterm()
-    die_with_parent(parent)
+    become_worker(parent)
 
 
 def _worker(job: Job, force: bool) -> JobResult:

@@ -24,3 +24,10 @@ def die_with_parent(parent: int) -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
+
+
+def become_worker(parent: int) -> None:
+    """In a worker process: SIGTERM unwinds like Ctrl-C (so its work folder is cleaned), and it
+    dies with ``parent``."""
+    interrupt_on_sigterm()
+    die_with_parent(parent)

@@ -44,9 +44,8 @@ SKIP_EVERY_PLAY = {"dry_run": True, "from_animation_number": 10**9}
 ENCODING_VERSION = 2  # bump when the encoder settings below change, to expire cached outputs
 LOSSLESS = {"video_codec": "libx264rgb", "pixel_format": "rgb24",
             "video_encoder_options": {"crf": "0", "preset": "ultrafast"}}
-MP4_PRESET = "medium"
 MP4 = {"video_codec": "libx264", "pixel_format": "yuv420p",
-       "video_encoder_options": {"crf": "18", "preset": MP4_PRESET}}
+       "video_encoder_options": {"crf": "18", "preset": "medium"}}
 
 
 def drawn_encoding(settings) -> dict:

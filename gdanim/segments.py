@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from gdanim import render
+from gdanim.lifetime import become_worker
 from gdanim.render import SKIP_EVERY_PLAY, Job, drawing_config
 
 
@@ -247,7 +248,7 @@ class LocalProcesses:
 
     def __init__(self, workers: int):
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_init_segment_worker, initargs=(os.getpid(),))
+                                        initializer=become_worker, initargs=(os.getpid(),))
         for _ in range(workers):  # a spawn pool starts a process per task waiting
             self.pool.submit(_import_renderer)
 
@@ -259,14 +260,6 @@ class LocalProcesses:
 
     def __exit__(self, *exc):
         self.pool.shutdown(cancel_futures=True)
-
-
-def _init_segment_worker(parent: int) -> None:
-    """A segment's process dies with the render that started it, and unwinds on SIGTERM."""
-    from gdanim.lifetime import die_with_parent, interrupt_on_sigterm
-
-    interrupt_on_sigterm()
-    die_with_parent(parent)
 
 
 def _import_renderer() -> None:

@@ -2,7 +2,6 @@
 loopback renders a course scene through `gdanim render --scheduler`, frame for frame the serial
 video; an unreachable scheduler or a worker with other code is refused in one line."""
 
-import subprocess
 import sys
 
 import pytest
@@ -13,6 +12,7 @@ distributed = pytest.importorskip("distributed")
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 from tests.test_cli import gdanim, manifest  # noqa: E402
+from tests.test_segments import decoded  # noqa: E402
 
 SCENE = ["GradientDescent3D", "--quality", "tiny", "--set", "GradientDescent3D.steps=12"]
 
@@ -22,11 +22,6 @@ def scheduler():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as local:
         yield local.scheduler_address
-
-
-def decoded(path) -> bytes:
-    return subprocess.run([render.ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "rawvideo",
-                           "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
 
 
 def test_a_scene_renders_on_the_cluster_as_it_does_serially(scheduler, tmp_path):
