@@ -15,7 +15,7 @@ render: setup
 
 test: export GDANIM_VOICE = 1
 test: export GDANIM_CHROMIUM = 1
-test: export GDANIM_EXTRAS = test,dask
+test: export GDANIM_EXTRAS = test,dask,explore,notebook
 test: setup
 	$(PY) -m pytest
 

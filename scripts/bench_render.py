@@ -182,9 +182,14 @@ def course_quality_section(tmp: Path, qualities: list[str], scenes: list[str]) -
 
 def frames_digest(video: Path) -> str:
     """sha256 of every decoded frame (rgb24): equal digests, frame-identical videos."""
-    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-                         capture_output=True, check=True).stdout
-    return hashlib.sha256(raw).hexdigest()
+    digest = hashlib.sha256()  # streamed: a 1080p video decodes to gigabytes
+    with subprocess.Popen([ffmpeg_exe(), "-v", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                          stdout=subprocess.PIPE) as decoder:
+        while chunk := decoder.stdout.read(1 << 22):
+            digest.update(chunk)
+    if decoder.returncode != 0:
+        sys.exit(f"ffmpeg could not decode {video}")
+    return digest.hexdigest()
 
 
 def split_section(tmp: Path, qualities: list[str], scene: str) -> None:
