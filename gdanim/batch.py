@@ -99,6 +99,7 @@ def _worker(job: Job, force: bool) -> JobResult:
             last[0] = now
             _UPDATES.put((job.manifest_id, seconds))
 
+    _UPDATES.put((job.manifest_id, 0.0))  # started: the bar leaves "queued" (a split scene plans first)
     try:
         return run_job(job, progress=report, force=force)
     except KeyboardInterrupt:  # the work folder is cleaned by now

@@ -57,6 +57,15 @@ def check_cluster(address: str) -> int:
                 k = differ[0]
                 raise ClusterError(f"Dask worker {worker} runs {k} {there.get(k)}, this machine {here[k]}: "
                                    f"install the same gdanim, scenes and manim on every worker")
+        try:  # the scheduler unpickles each task, so it needs gdanim too
+            there = client.run_on_scheduler(installed)
+        except Exception as err:
+            raise ClusterError(f"the Dask scheduler at {address} cannot run gdanim ({type(err).__name__}): "
+                               f"start `dask scheduler` where gdanim is installed, as on the workers") from None
+        if there != here:
+            k = next(k for k in here if here[k] != there.get(k))
+            raise ClusterError(f"the Dask scheduler at {address} runs {k} {there.get(k)}, this machine {here[k]}: "
+                               f"install the same gdanim, scenes and manim there")
         return len(found)
 
 
@@ -72,10 +81,25 @@ class DaskSegments:
 
         futures = self.client.map(function, specs, pure=False)
         for future in as_completed(futures, loop=self.client.loop):
-            yield future.result()
+            try:
+                result = future.result()
+            except RuntimeError as err:
+                raise RuntimeError(unloadable(err)) from None
+            yield result
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.client.close()
+
+
+def unloadable(err: Exception) -> str:
+    """Dask's multi-line "Error during deserialization of the task graph" as one line naming the
+    fix: the scheduler or a worker cannot import a module the task names (a scene module of the
+    teacher's own, GDANIM_SCENE_MODULES, that only this machine has)."""
+    message = str(err)
+    if "deserializ" not in message:
+        return message
+    return ("the Dask cluster cannot load this scene's task: make its module importable on the scheduler "
+            "and every worker (same gdanim and scenes; GDANIM_SCENE_MODULES and PYTHONPATH)")

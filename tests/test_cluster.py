@@ -42,6 +42,29 @@ def test_the_workers_are_counted_and_checked(scheduler, monkeypatch):
         cluster.check_cluster(scheduler)
 
 
+def test_the_scheduler_is_checked_too(scheduler, monkeypatch):
+    """The scheduler unpickles every task: without gdanim (or with another one) it cannot."""
+    real = cluster.installed()
+    monkeypatch.setattr(distributed.Client, "run_on_scheduler", lambda self, f: {**real, "manim": "0.1"})
+    with pytest.raises(cluster.ClusterError, match=r"scheduler at .* runs manim 0\.1, this machine "):
+        cluster.check_cluster(scheduler)
+
+    def cannot_import(self, f):
+        raise ModuleNotFoundError("No module named 'gdanim'")
+
+    monkeypatch.setattr(distributed.Client, "run_on_scheduler", cannot_import)
+    with pytest.raises(cluster.ClusterError, match=r"cannot run gdanim \(ModuleNotFoundError\): start `dask sch"):
+        cluster.check_cluster(scheduler)
+
+
+def test_a_task_the_cluster_cannot_load_is_one_line_naming_the_fix():
+    dask_message = ("Error during deserialization of the task graph. This frequently\n"
+                    "occurs if the Scheduler and Client have different environments.")
+    assert cluster.unloadable(RuntimeError(dask_message)).startswith("the Dask cluster cannot load this scene")
+    assert "\n" not in cluster.unloadable(RuntimeError(dask_message))
+    assert cluster.unloadable(RuntimeError("ffmpeg failed: x")) == "ffmpeg failed: x"
+
+
 def test_an_unreachable_scheduler_is_one_line_and_writes_nothing(tmp_path):
     out = tmp_path / "media"
     done = gdanim("render", *SCENE, "--out", str(out), "--scheduler", "tcp://127.0.0.1:9", check=2)

@@ -196,3 +196,17 @@ def test_loss_curve_reads_decades_and_ends_each_run_where_it_stopped():
         end = curve.axes.p2c(curve.lines[i].points[-1])[0]
         assert end == pytest.approx(traj.stop_step[i], abs=1e-6)
     assert curve.crosses[1].get_stroke_opacity() == 1.0 and curve.crosses[0].get_stroke_opacity() == 0.0
+
+
+def test_axes_points_are_where_c2p_puts_each_point_on_moved_axes():
+    """The vectorised placement of curve points equals manim's c2p, point by point, after the
+    axes were shifted and scaled (as LossCurve.between does)."""
+    import manim
+
+    from gdanim.visual.loss_curve import axes_points
+
+    axes = manim.Axes(x_range=[0, 300, 75], y_range=[0, 7, 1], x_length=4.0, y_length=2.4, tips=False)
+    axes.shift(1.3 * manim.LEFT + 0.7 * manim.UP).scale(0.8)
+    xs, ys = np.arange(301), np.random.default_rng(1).uniform(0, 7, 301)
+    expected = np.array([axes.c2p(x, y) for x, y in zip(xs, ys)])
+    assert np.allclose(axes_points(axes, xs, ys), expected, atol=1e-9)

@@ -16,7 +16,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, Axes, DashedLine, Dot, Line, MathTex, 
 
 from gdanim.lessons.adaptive_learning_rates import DIGITS
 from gdanim.visual.glyphs import GlyphWriter
-from gdanim.visual.loss_curve import step_ticks
+from gdanim.visual.loss_curve import axes_points, step_ticks
 from gdanim.visual.theme import THEME, Theme
 from gdanim.wording import NUMBER_CHARS, sci
 
@@ -216,7 +216,7 @@ class StepHistory(VGroup):
         values = (self.thin if thin else self.values)[i, 1:k + 1]
         with np.errstate(divide="ignore"):
             logs = np.log10(np.clip(values, 10.0**self.lo, 10.0**self.hi)) - self.lo
-        return np.array([self.axes.c2p(x, y) for x, y in zip(steps, logs)])
+        return axes_points(self.axes, steps, logs)
 
     def point_at(self, i: int, s: float, thin: bool = False) -> np.ndarray:
         """Scene point of run ``i``'s line (or thin line) at step ``s`` (clamped to 1..last); a
