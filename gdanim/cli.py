@@ -96,11 +96,23 @@ def list_scenes():
         console.print()
 
 
+def _format_list(ctx, param, value: str) -> tuple[str, ...]:
+    """--format: a comma list of formats and shorthands (gdanim.render.parse_formats)."""
+    from gdanim.render import parse_formats
+
+    try:
+        return parse_formats(value)
+    except ValueError as exc:
+        raise Failure(str(exc)) from None
+
+
 @main.command()
 @click.argument("scenes", nargs=-1)
 @click.option("--quality", type=click.Choice(list(QUALITIES)), default="medium", show_default=True,
               help="manim preset: low 480p15, medium 720p30, high 1080p60, 4k")
-@click.option("--format", "fmt", type=click.Choice([*FORMATS, "both"]), default="mp4", show_default=True)
+@click.option("--format", "fmt", default="mp4", show_default=True, callback=_format_list, metavar="LIST",
+              help="comma list of mp4, gif, webm (muted AV1 web loop), loop (muted H.264 web loop, "
+                   ".loop.mp4); both = mp4,gif, web = webm,loop. Every render also writes a poster .png")
 @click.option("--set", "overrides", multiple=True, metavar="Scene.param=value",
               help="override a parameter (TOML value), repeatable")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -113,8 +125,10 @@ def list_scenes():
 @click.option("--force", is_flag=True, help="render even when a cached output matches")
 @click.option("--out", default="media", callback=_out_folder,
               show_default=True, help="where outputs and the manifest go")
-@click.option("--gif-width", type=click.IntRange(min=16), default=480, show_default=True)
-@click.option("--gif-fps", type=click.IntRange(min=1, max=50), default=12, show_default=True)
+@click.option("--gif-width", "--web-width", "gif_width", type=click.IntRange(min=16), default=480, show_default=True,
+              help="width in px of the web formats: gif, webm, loop (and then the poster)")
+@click.option("--gif-fps", "--web-fps", "gif_fps", type=click.IntRange(min=1, max=50), default=12, show_default=True,
+              help="frame rate of the web formats: gif, webm, loop (loops: at most the render's)")
 @click.option("--voice", is_flag=True,
               help="speak the captions offline (espeak-ng) into the MP4's audio; beats last their speech")
 @click.option("--burn-captions", is_flag=True,
@@ -125,16 +139,22 @@ def list_scenes():
                    "picture, for live narration or a player's captions button); none: nowhere")
 @click.option("--end-card", is_flag=True,
               help="close the video on a card with its parameters and the command that regenerates it")
+@click.option("--clip", "clips", multiple=True, metavar="BEAT|START:END",
+              help="also cut a muted web loop (<= 8 s; .mp4, .webm, poster) of caption beat BEAT (numbered as "
+                   "`gdanim script` numbers them) or of START:END seconds, into OUT/<quality>/clips/; repeatable")
 @click.pass_context
 def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, scheduler, force, out, gif_width, gif_fps,
-           voice, burn_captions, end_card, captions):
-    """Render SCENES (default: every scene in the config) to OUT/<quality>/<Scene>.mp4|gif.
+           voice, burn_captions, end_card, captions, clips):
+    """Render SCENES (default: every scene in the config) to OUT/<quality>/<Scene>.mp4|gif|webm|loop.mp4,
+    with a poster <Scene>.png.
 
     \b
     Examples:
       gdanim render GradientDescent3D --quality low
+      gdanim render GradientDescent3D --format mp4,web   # + course-page loops (.webm, .loop.mp4)
       gdanim render LearningRateEffects --set LearningRateEffects.lrs=[0.001,0.01,0.1]
       gdanim render --format both --jobs 2
+      gdanim render GradientDescent3D --clip 2 --clip 12.5:18   # two short web loops
       gdanim render GradientDescent3D --quality high --scheduler tcp://10.0.0.5:8786
     """
     from rich.table import Table
@@ -143,7 +163,7 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, scheduler, f
     from gdanim.catalog import discover_scenes
     from gdanim.render import OutputSettings
 
-    formats = FORMATS if fmt == "both" else (fmt,)
+    formats = fmt  # a tuple, in FORMATS order (_format_list)
     if burn_captions and captions == "none":
         raise Failure("--burn-captions draws the captions into GIFs, but --captions none has none: "
                       "use --captions soft (captions in the GIF band and the .srt/.vtt only) or drop one")
@@ -162,6 +182,9 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, scheduler, f
                               captions=captions, scheduler=scheduler)
     planned = _guard(ctx, lambda: plan_jobs(list(scenes), settings, config_path=config_path,
                                             overrides=list(overrides), scenes=discover_scenes()))
+    from gdanim.clips import check_clips, cut_clips
+
+    clip_requests = _guard(ctx, lambda: check_clips(planned, list(clips), discover_scenes())) if clips else []
     segment_workers = jobs
     if scheduler is not None:
         from gdanim.cluster import ClusterError, check_cluster
@@ -183,6 +206,10 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, scheduler, f
                       f"{r.duration:.1f}", f"{r.seconds:.1f}", files)
     console.print(table)
     console.print(f"outputs in {out / quality}/, manifest {out / 'manifest.json'}")
+    for made in _guard(ctx, lambda: cut_clips(results, clip_requests, discover_scenes())) if clips else []:
+        paths = [out / f["path"] for f in made.entry["files"].values()]
+        click.echo(f"clip {made.span.label} of {made.entry['scene']} ({made.span.start:g}-{made.span.end:g} s, "
+                   f"{made.status}): {paths[0].with_suffix('')}.{{{','.join(p.suffix[1:] for p in paths)}}}")
     failed = [r for r in results if r.status == "failed"]
     if failed:
         raise Failure(f"{len(failed)} of {len(results)} scenes failed: "
@@ -210,7 +237,7 @@ def preview(ctx, scene, at_time, step, overrides, config_path, quality, out):
     from gdanim.batch import plan_jobs
     from gdanim.catalog import discover_scenes, get_scene
     from gdanim.config import build_params
-    from gdanim.preview import preview_frame
+    from gdanim.still import preview_frame
     from gdanim.render import OutputSettings
 
     if at_time is not None and step is not None:
@@ -273,6 +300,41 @@ def script(ctx, scene, overrides, config_path, fmt, out):
 
     cues = dry_run_cues(get_scene(name, discover_scenes()), params, out_dir=out)
     click.echo(to_srt(cues), nl=False)
+
+
+@main.command()
+@click.argument("landscape", required=False)
+@click.option("--optimizers", metavar="A,B,...", help="optimizers to compare [default: gd,momentum,adam]")
+@click.option("--lrs", metavar="LOW:HIGH:COUNT|A,B,...",
+              help="the learning-rate slider's grid: COUNT log-spaced rates, or a list (at most 60) "
+                   "[default: readable rates around the course's own for this landscape]")
+@click.option("--start", metavar="X,Y", help="common start [default: the landscape's default start]")
+@click.option("--steps", type=int, help="step budget, 1 to 2000 [default: OptimizerRace's for the landscape, else 300]")
+@click.option("--out", default="media", callback=_out_folder,
+              show_default=True, help="media folder; the page goes to OUT/explore/<landscape>.html")
+@click.pass_context
+def explore(ctx, landscape, optimizers, lrs, start, steps, out):
+    """An interactive page for LANDSCAPE [default: valley]: a rotatable 3D surface and a contour
+    map, a learning-rate slider, optimizer toggles, a step slider and the run's numbers. Every
+    path is computed by the engine ahead of time; the page (plotly.js inlined) needs no server.
+
+    \b
+    Examples:
+      gdanim explore rosenbrock
+      gdanim explore himmelblau --optimizers gd,adam --lrs 0.001:0.3:25 --start -0.5,0
+    """
+    from gdanim.explore import DEFAULT_LANDSCAPE, parse_rates, parse_start, write_explorer
+
+    name = landscape or DEFAULT_LANDSCAPE
+
+    def write():
+        return write_explorer(name, out / "explore" / f"{name}.html",
+                              optimizers=None if optimizers is None else [v.strip() for v in optimizers.split(",")],
+                              lrs=None if lrs is None else parse_rates(lrs),
+                              start=None if start is None else parse_start(start), steps=steps)
+
+    page = _guard(ctx, write)
+    click.echo(f"{page} ({page.stat().st_size / 1e6:.1f} MB)")
 
 
 @main.command()
@@ -363,17 +425,19 @@ def slides(ctx, scene, overrides, config_path, quality, out, embed):
               help="course config whose values the commands pin [default: ./gdanim.toml if present]")
 @click.pass_context
 def gallery(ctx, out, quality, config_path):
-    """A static course page over OUT: each scene's GIF, MP4 with captions, parameters and the
-    command that regenerates it. Links are relative: copy the folder to a course site.
+    """A static course page over OUT: one scene as a course page shows it (loop, poster,
+    captions, commands), then each scene's video with captions, clips, downloads, landscape
+    explorer (with plotly), parameters and the command that regenerates it. Links are relative:
+    copy the folder to a course site.
 
     \b
     Examples:
-      gdanim render --format both && gdanim gallery
+      gdanim render --format mp4,gif,webm,loop && gdanim gallery
     """
     from gdanim.batch import DEFAULT_CONFIG
     from gdanim.catalog import discover_scenes
     from gdanim.config import load_config
-    from gdanim.gallery import gallery_cards, write_gallery
+    from gdanim.gallery import gallery_cards, link_explorers, write_gallery
 
     if not (out / "manifest.json").is_file():
         raise Failure(f"no {out / 'manifest.json'}: render first, e.g. gdanim render --format both --out {out}")
@@ -382,9 +446,46 @@ def gallery(ctx, out, quality, config_path):
     pinned = {name: set(values) for name, values in config["scenes"].items()}
     cards, skipped = gallery_cards(out, discover_scenes(), quality=quality, pinned=pinned)
     if not cards:
-        raise Failure(f"no rendered scene with a GIF or MP4 in {out}"
-                      + (f" at quality {quality}" if quality else "") + "; run gdanim render --format both")
+        raise Failure(f"no rendered scene with a video or GIF in {out}"
+                      + (f" at quality {quality}" if quality else "")
+                      + "; run gdanim render --format mp4,gif,webm,loop")
+    cards, no_explorers = link_explorers(out, cards)
     page = write_gallery(out, cards)
     click.echo(f"{page} ({len(cards)} scene{'s' if len(cards) != 1 else ''})")
     if skipped:
         click.echo(f"left out (not a scene of this course, or its files are gone): {', '.join(skipped)}", err=True)
+    if no_explorers:
+        click.echo(no_explorers, err=True)
+
+
+@main.command()
+@click.argument("scene")
+@click.option("--quality", type=click.Choice(list(QUALITIES)),
+              help="the rendered quality to embed [default: the best one rendered]")
+@click.option("--out", default="media", callback=_out_folder, show_default=True,
+              help="media folder the scene was rendered into")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
+              help="html: a <figure> to paste into any page; md: the same as a raw HTML block for Jupyter "
+                   "Book / MkDocs, with a poster-image link for sites that strip HTML")
+@click.option("--autoplay/--no-autoplay", default=False, show_default=True,
+              help="start the muted loop by itself, with a Pause button (never for readers who ask for "
+                   "reduced motion)")
+@click.option("--page", type=click.Path(path_type=Path),
+              help="the page the snippet goes into: links are relative to its folder [default: OUT]")
+@click.pass_context
+def embed(ctx, scene, quality, out, fmt, autoplay, page):
+    """Print a copy-paste snippet that embeds SCENE's rendered video in a course page: muted
+    looping video with its poster, web loops and captions track, and a caption. Writes nothing.
+
+    \b
+    Examples:
+      gdanim embed GradientDescent3D --quality low --autoplay
+      gdanim embed OptimizerRace --format md --page docs/lessons/race.md
+    """
+    from gdanim.catalog import get_scene
+    from gdanim.embed import snippet
+
+    doc = (_guard(ctx, lambda: get_scene(scene)).__doc__ or "").strip().splitlines()
+    page_dir = None if page is None else page if page.is_dir() else page.parent
+    click.echo(_guard(ctx, lambda: snippet(out, scene, doc[0] if doc else "", quality=quality, page_dir=page_dir,
+                                           fmt=fmt, autoplay=autoplay)), nl=False)

@@ -2,11 +2,12 @@
 
 A job renders its scene once in a private work folder. An MP4 alone is encoded as it is drawn
 (H.264, yuv420p, crf 18; manim encodes each play in turn, on the cores drawing leaves idle) and
-only remuxed (faststart, the voice track). A GIF is made from a lossless render (libx264rgb,
-crf 0), with a palette per scene, and the MP4 next to it is encoded from the same frames. Every
-encode uses imageio-ffmpeg's bundled ffmpeg or manim's PyAV; each file is moved into place only
-when finished. A killed render leaves no partial file where a finished one belongs; stale work
-folders of dead processes are removed by the next run.
+only remuxed (faststart, the voice track). The web formats (a GIF with a palette per scene, the
+WebM and MP4 loops of gdanim.web) are made from a lossless render (libx264rgb, crf 0), and the
+MP4 next to them is encoded from the same frames. Every render also gets a poster (a PNG of a
+representative frame, gdanim.web). Every encode uses imageio-ffmpeg's bundled ffmpeg or manim's
+PyAV; each file is moved into place only when finished. A killed render leaves no partial file
+where a finished one belongs; stale work folders of dead processes are removed by the next run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import hashlib
 import importlib.metadata
 import inspect
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -36,12 +38,15 @@ QUALITIES = {
     "high": {"quality": "high_quality"},
     "4k": {"quality": "fourk_quality"},
 }
-FORMATS = ("mp4", "gif")
+FORMATS = ("mp4", "gif", "webm", "loop")  # loop: the web-loop MP4 (gdanim.web), <Scene>.loop.mp4
+FORMAT_GROUPS = {"both": ("mp4", "gif"), "web": ("webm", "loop")}  # --format shorthands
+WEB_FORMATS = ("gif", "webm", "loop")  # made from lossless frames at the web width (gif_width)
+FILE_SUFFIXES = {"loop": "loop.mp4", "poster": "png"}  # output file suffix, where not the format's name
 # captions: drawn on screen (and in .srt/.vtt), only in .srt/.vtt (a clean picture), or nowhere
 CAPTION_MODES = ("screen", "soft", "none")
 # manim's dry_run still draws every frame; skipping every play runs the scene's logic only
 SKIP_EVERY_PLAY = {"dry_run": True, "from_animation_number": 10**9}
-ENCODING_VERSION = 2  # bump when the encoder settings below change, to expire cached outputs
+ENCODING_VERSION = 3  # bump when the encoder settings below change, to expire cached outputs
 LOSSLESS = {"video_codec": "libx264rgb", "pixel_format": "rgb24",
             "video_encoder_options": {"crf": "0", "preset": "ultrafast"}}
 MP4 = {"video_codec": "libx264", "pixel_format": "yuv420p",
@@ -50,8 +55,32 @@ MP4 = {"video_codec": "libx264", "pixel_format": "yuv420p",
 
 def drawn_encoding(settings) -> dict:
     """How manim encodes the frames it draws: as the final MP4 when that is all we make (no
-    second encode, no lossless file), losslessly when a GIF is made from the same frames."""
-    return LOSSLESS if "gif" in settings.formats else MP4
+    second encode, no lossless file), losslessly when a web format is made from the same frames
+    (each is then one lossy encode from the true picture, not a copy of the MP4's losses)."""
+    return LOSSLESS if web_formats(settings) else MP4
+
+
+def web_formats(settings) -> list[str]:
+    return [fmt for fmt in WEB_FORMATS if fmt in settings.formats]
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``--format``'s value, a comma list of FORMATS and FORMAT_GROUPS names, as formats in
+    FORMATS order; ValueError names the choices."""
+    names = [name.strip().lower() for name in text.split(",")]
+    unknown = [name for name in names if name not in FORMATS and name not in FORMAT_GROUPS]
+    if unknown:
+        groups = ", ".join(f"{group} ({','.join(fmts)})" for group, fmts in FORMAT_GROUPS.items())
+        raise ValueError(f"--format {text!r}: unknown {unknown[0]!r}; give a comma list of {', '.join(FORMATS)} "
+                         f"or {groups}, e.g. --format mp4,webm,gif")
+    chosen = {fmt for name in names for fmt in FORMAT_GROUPS.get(name, (name,))}
+    return tuple(fmt for fmt in FORMATS if fmt in chosen)
+
+
+def format_option(formats: tuple[str, ...]) -> str:
+    """The ``--format`` value that asks for ``formats`` (its shorthand if one names them)."""
+    groups = {fmts: group for group, fmts in FORMAT_GROUPS.items()}
+    return groups.get(tuple(formats), ",".join(formats))
 
 
 def drawing_config(job: Job, media_dir: Path, cache: Path) -> dict:
@@ -72,8 +101,8 @@ class OutputSettings:
 
     quality: str = "medium"
     formats: tuple[str, ...] = ("mp4",)
-    gif_width: int = 480
-    gif_fps: int = 12
+    gif_width: int = 480  # the web formats' width (gif, webm, loop)
+    gif_fps: int = 12  # the web formats' frame rate (at most the render's)
     out_dir: Path = Path("media")
     voice: bool = False  # speak the cues (gdanim.voice), beats timed to the speech, AAC in the MP4
     burn_captions: bool = False  # GIF: captions in a band below a clean picture (gdanim.burn, burns_band)
@@ -116,7 +145,7 @@ class Job:
         return self.settings.out_dir / self.settings.quality
 
     def output_path(self, fmt: str) -> Path:
-        return self.folder / f"{self.scene}.{fmt}"
+        return self.folder / f"{self.scene}.{FILE_SUFFIXES.get(fmt, fmt)}"
 
     @property
     def manifest_id(self) -> str:
@@ -155,6 +184,7 @@ def job_key(scene_cls: type, params: dict, settings: OutputSettings) -> str:
         "scene": scene_cls.__name__, "source": inspect.getsource(inspect.getmodule(scene_cls)),
         "params": params, "quality": settings.quality, "formats": sorted(settings.formats),
         "gif": [settings.gif_width, settings.gif_fps] if "gif" in settings.formats else None,
+        "web": [settings.gif_width, settings.gif_fps] if {"webm", "loop"} & set(settings.formats) else None,
         "versions": versions(), "encoding": ENCODING_VERSION,
     }
     if settings.voice:  # only when on: default renders keep their keys
@@ -175,10 +205,11 @@ def cli_flags(settings: OutputSettings) -> list[str]:
     default = OutputSettings()
     flags = ["--quality", settings.quality]
     if tuple(settings.formats) != default.formats:
-        flags += ["--format", "both" if len(settings.formats) > 1 else settings.formats[0]]
-    if "gif" in settings.formats:
+        flags += ["--format", format_option(settings.formats)]
+    if web_formats(settings):
         flags += ["--gif-width", str(settings.gif_width)] if settings.gif_width != default.gif_width else []
         flags += ["--gif-fps", str(settings.gif_fps)] if settings.gif_fps != default.gif_fps else []
+    if "gif" in settings.formats:
         flags += ["--burn-captions"] if settings.burn_captions else []
     flags += ["--voice"] if settings.voice else []
     flags += ["--end-card"] if settings.end_card else []
@@ -306,7 +337,7 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float)
                 scene = scene_cls(params=params_obj)
                 if dry_run:
                     draw_nothing(scene)
-                voice = _add_extras(scene, scene_cls, job)
+                voice = add_extras(scene, scene_cls, job)
                 if progress is not None:
                     _report_frames(scene, progress)
                 scene.render()
@@ -314,6 +345,7 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float)
                     return None
                 intermediate = Path(scene.renderer.file_writer.movie_file_path)
                 cues = getattr(scene, "cues", [])  # a plain manim scene has none
+        keep_lossless(intermediate, job)
         staged = {}
         if "mp4" in job.settings.formats:
             audio = None
@@ -325,10 +357,14 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float)
             staged["gif"] = encode_gif(intermediate, work / "final.gif", job.settings.gif_width,
                                        job.settings.gif_fps,
                                        captions=cues if burns_band(job.settings) else None)
+        staged |= encode_web_loops(intermediate, work, job.settings)
+        # before install: a probe failure installs nothing
+        frames, duration = probe(next((staged[fmt] for fmt in ("mp4", "loop", "webm", "gif") if fmt in staged),
+                                      intermediate))
+        poster = make_poster(intermediate, work / "poster.png", cues, duration, job.settings)
         subtitles = write_subtitles(cues if job.settings.captions != "none" else [], work / "final.mp4")
-        frames, duration = probe(staged.get("mp4") or staged["gif"])  # before install: a probe failure installs nothing
-        # subtitles first: a finished video never lacks its captions
-        outputs = {path.suffix.lstrip("."): path for path in subtitles} | staged
+        # subtitles and poster first: a finished video never lacks its captions or its still
+        outputs = {path.suffix.lstrip("."): path for path in subtitles} | {"poster": poster} | staged
         entry = manifest_entry(job, frames, duration, {fmt: staged[fmt].stat().st_size for fmt in staged},
                                time.perf_counter() - t0)
         return Store(job.settings.out_dir).install(
@@ -336,6 +372,34 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         lock.close()
+
+
+def keep_lossless(intermediate: Path, job: Job) -> None:
+    """With GDANIM_KEEP_LOSSLESS=<folder>, copy the lossless frames the web formats are made from
+    to <folder>/<Scene>.mp4: what their PSNR is measured against (scripts/bench_web.py, tests)."""
+    folder = os.environ.get("GDANIM_KEEP_LOSSLESS")
+    if folder and drawn_encoding(job.settings) is LOSSLESS:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(intermediate, Path(folder) / f"{job.scene}.mp4")
+
+
+def encode_web_loops(intermediate: Path, work: Path, settings: OutputSettings) -> dict[str, Path]:
+    """The muted web loops ``settings`` asks for (gdanim.web) at the web width and frame rate (the
+    GIF's: a like-for-like replacement for it), staged in ``work``."""
+    from gdanim.web import encode_loop_mp4, encode_webm
+
+    encoders = {"webm": (encode_webm, "final.webm"), "loop": (encode_loop_mp4, "final.loop.mp4")}
+    return {fmt: encode(intermediate, work / name, width=settings.gif_width, fps=settings.gif_fps)
+            for fmt, (encode, name) in encoders.items() if fmt in settings.formats}
+
+
+def make_poster(intermediate: Path, target: Path, cues: list, duration: float, settings: OutputSettings) -> Path:
+    """The render's still (gdanim.web.poster_time over its cues), at the web width when web
+    formats are made (it stands in for their first frame) and at the video's size otherwise."""
+    from gdanim.web import poster_time, write_poster
+
+    width = settings.gif_width if web_formats(settings) else None
+    return write_poster(intermediate, target, poster_time(cues, duration), width=width)
 
 
 def segment_runner(settings: OutputSettings):
@@ -348,7 +412,7 @@ def segment_runner(settings: OutputSettings):
     return DaskSegments(settings.scheduler)
 
 
-def _add_extras(scene, scene_cls, job: Job):
+def add_extras(scene, scene_cls, job: Job):
     """Give the scene its caption mode, voice and end card as the settings ask; returns the voice."""
     scene.caption_mode = job.settings.captions
     voice = None
@@ -427,7 +491,7 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def _ffmpeg(*args: str, cwd: Path | None = None) -> None:
+def run_ffmpeg(*args: str, cwd: Path | None = None) -> None:
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd)
     if done.returncode != 0:
@@ -438,7 +502,7 @@ def encode_mp4(source: Path, target: Path, audio: Path | None = None) -> Path:
     """H.264 yuv420p (plays everywhere), even frame size, moov atom first for the web.
     ``audio`` (a WAV as long as the video, e.g. the voice track) is muxed in as AAC."""
     options = MP4["video_encoder_options"]
-    _ffmpeg("-i", str(source), *(["-i", str(audio)] if audio is not None else []),
+    run_ffmpeg("-i", str(source), *(["-i", str(audio)] if audio is not None else []),
             "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:v", MP4["video_codec"],
             "-pix_fmt", MP4["pixel_format"], "-crf", options["crf"], "-preset", options["preset"],
             "-movflags", "+faststart", *_sound(audio), str(target))
@@ -447,7 +511,7 @@ def encode_mp4(source: Path, target: Path, audio: Path | None = None) -> Path:
 
 def remux_mp4(source: Path, target: Path, audio: Path | None = None) -> Path:
     """An MP4 manim already encoded as ``MP4``: packets copied, moov atom first, ``audio`` muxed in."""
-    _ffmpeg("-i", str(source), *(["-i", str(audio)] if audio is not None else []),
+    run_ffmpeg("-i", str(source), *(["-i", str(audio)] if audio is not None else []),
             "-c:v", "copy", "-movflags", "+faststart", *_sound(audio), str(target))
     return target
 
@@ -485,7 +549,7 @@ def encode_gif(source: Path, target: Path, width: int, fps: int, max_bytes: int 
                  f"[a]palettegen=stats_mode=diff:max_colors={colors}[p];"
                  + (f"[b]{burn}[c];[c][p]" if burn else "[b][p]")
                  + "paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle")
-        _ffmpeg("-i", str(source), "-filter_complex", graph, "-loop", "0", str(target), cwd=target.parent)
+        run_ffmpeg("-i", str(source), "-filter_complex", graph, "-loop", "0", str(target), cwd=target.parent)
         if target.stat().st_size <= max_bytes:
             break
     return target
@@ -493,11 +557,20 @@ def encode_gif(source: Path, target: Path, width: int, fps: int, max_bytes: int 
 
 def frame_size(path: Path) -> tuple[int, int]:
     """(width, height) of a video, from imageio-ffmpeg's reader metadata."""
+    return tuple(_video_metadata(path)["size"])
+
+
+def frame_rate(path: Path) -> float:
+    """Frames per second of a video, from imageio-ffmpeg's reader metadata."""
+    return float(_video_metadata(path)["fps"])
+
+
+def _video_metadata(path: Path) -> dict:
     import imageio_ffmpeg
 
     reader = imageio_ffmpeg.read_frames(str(path))
     try:
-        return tuple(next(reader)["size"])
+        return next(reader)
     finally:
         reader.close()
 

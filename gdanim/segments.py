@@ -220,7 +220,7 @@ def unpack(files: dict[str, bytes], folder: Path) -> Path:
 def build_scene(scene_cls, params_obj, job: Job):
     """The scene with the caption mode, voice and end card ``job`` asks for; returns (scene, voice)."""
     scene = scene_cls(params=params_obj)
-    return scene, render._add_extras(scene, scene_cls, job)
+    return scene, render.add_extras(scene, scene_cls, job)
 
 
 def stop_quietly_after(scene) -> None:
@@ -319,5 +319,5 @@ def join_videos(videos: list[bytes], work: Path) -> Path:
     for name, video in zip(names, videos):
         (work / name).write_bytes(video)
     (work / "segments.txt").write_text("".join(f"file '{name}'\n" for name in names))
-    render._ffmpeg("-f", "concat", "-safe", "0", "-i", "segments.txt", "-c", "copy", "joined.mp4", cwd=work)
+    render.run_ffmpeg("-f", "concat", "-safe", "0", "-i", "segments.txt", "-c", "copy", "joined.mp4", cwd=work)
     return work / "joined.mp4"

@@ -44,7 +44,8 @@ def test_outputs_are_probed_and_recorded(rendered):
     assert set(entries) == {"tiny/DotA", "tiny/DotB"}
     entry = entries["tiny/DotA"]
     assert {fmt: r["path"] for fmt, r in entry["files"].items()} == {  # relative to the out folder
-        "srt": "tiny/DotA.srt", "vtt": "tiny/DotA.vtt", "mp4": "tiny/DotA.mp4", "gif": "tiny/DotA.gif"}
+        "srt": "tiny/DotA.srt", "vtt": "tiny/DotA.vtt", "mp4": "tiny/DotA.mp4", "gif": "tiny/DotA.gif",
+        "poster": "tiny/DotA.png"}
     mp4, gif = out / "tiny" / "DotA.mp4", out / "tiny" / "DotA.gif"
     assert all(r["bytes"] == (out / r["path"]).stat().st_size and len(r["sha256"]) == 64
                for r in entry["files"].values())
@@ -137,7 +138,7 @@ def test_killed_render_leaves_previous_output_and_next_run_works(tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert (out / "tiny" / "DotA.mp4").read_bytes() == good  # untouched
-    assert sorted(p.name for p in (out / "tiny").iterdir()) == ["DotA.mp4", "DotA.srt", "DotA.vtt"]
+    assert sorted(p.name for p in (out / "tiny").iterdir()) == ["DotA.mp4", "DotA.png", "DotA.srt", "DotA.vtt"]
     render(out, "DotA", "--set", "DotA.seconds=0.6")
     assert manifest(out)["tiny/DotA"]["params"]["seconds"] == 0.6
     assert not any((out / ".work").iterdir())  # the dead render's folder was removed

@@ -2,21 +2,12 @@
 (index.html over media/), as pure functions and in headless Chromium on tiny test scenes."""
 
 import base64
-import fcntl
-import functools
 import html.parser
-import http.server
 import json
 import math
-import os
 import re
 import shlex
-import shutil
-import subprocess
 import sys
-import tempfile
-import threading
-import time
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -27,17 +18,18 @@ from gdanim.batch import plan_jobs
 from gdanim.catalog import discover_scenes
 from gdanim.cli import main
 from gdanim.config import parse_override
-from gdanim.gallery import Card, ParamRow, gallery_html, render_command
+from gdanim.gallery import Card, Clip, ParamRow, gallery_html, link_explorers, render_command
 from gdanim.render import OutputSettings, settings_from_record, settings_record
 from gdanim.slides import Beat, beats_from_cues, cues_from_subtitles, slides_html
 from gdanim.subtitles import Cue, to_srt, to_vtt
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.chromium import Browser, needs_chromium, png_size, serve  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = "tests.scenes_for_tests.tiny,tests.scenes_for_tests.beats"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = os.environ.get("GDANIM_SCREENSHOTS")  # keep the screenshots here, to look at them
-needs_chromium = pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK),
-                                    reason="needs Debian's chromium (make test installs it)")
+FORMATS = "mp4,gif,webm,loop"
+KINDS = ("mp4", "gif", "webm", "loop", "poster", "vtt", "srt")  # the files a render with FORMATS records
 
 
 def gdanim(*args, check=0):
@@ -137,19 +129,128 @@ def test_gallery_page_escapes_descriptions_and_values():
     assert '<tr class=changed><th scope=row>label</th>' in page and "2 kB" in page
 
 
+class Elements(html.parser.HTMLParser):
+    """Every start tag as (tag, attributes), in document order."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.tags = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def all(self, tag):
+        return [attrs for t, attrs in self.tags if t == tag]
+
+
+WEB_LINKS = {"webm": "low/A.webm", "loop": "low/A.loop.mp4", "mp4": "low/A.mp4", "gif": "low/A.gif",
+             "poster": "low/A.png", "vtt": "low/A.vtt"}
+VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nfirst <cue>\n\n00:01:01.500 --> 00:01:02.000\nsecond\n  line\n"
+
+
+def _card_html(page: str, scene: str) -> str:
+    return page[page.index(f'<article class="scene" id="{scene}"'):].split("</article>")[0]
+
+
+@pytest.mark.parametrize("mode", ["screen", "soft"])
+def test_gallery_card_plays_web_loops_first_with_its_track_default_only_for_soft_captions(mode):
+    card = Card("A", "low", "Desc <b>", 61.5, WEB_LINKS, {k: 1000 for k in WEB_LINKS}, [], "gdanim render A",
+                VTT, mode)
+    page = gallery_html([card])
+    elements = Elements(_card_html(page, "A"))
+    (video,) = elements.all("video")
+    assert {"controls", "muted", "loop", "playsinline", "poster"} <= set(video) and "autoplay" not in video
+    assert video["aria-label"] == "A: Desc <b>" and video["poster"] == "low/A.png"
+    assert [s["src"] for s in elements.all("source")] == ["low/A.webm", "low/A.loop.mp4", "low/A.mp4"]
+    (track,) = elements.all("track")
+    assert ("default" in track) is (mode == "soft")
+    assert base64.b64decode(track["src"].split(",")[1]).decode() == VTT
+    assert [i["src"] for i in elements.all("img")] == ["low/A.png"]  # no GIF picture: the GIF is a download
+    assert {"href": "low/A.gif", "download": None} in elements.all("a")
+    # the course-page section: the same scene's loop playing by itself, with a pause control
+    section = Elements(page[page.index("<section"):page.index("</section>")])
+    assert "autoplay" in section.all("video")[0] and section.all("button")[0]["class"] == "gdanim-pause"
+    assert "<li><time>0:00.0</time> first &lt;cue&gt;</li><li><time>1:01.5</time> second line</li>" in page
+    assert "Muted loop: WebM 1 kB, 100% of the GIF (1 kB)" in page
+
+
+def test_gallery_lists_clips_under_their_scene():
+    clips = (Clip("beat-2", 2.0, 4.2, 'two <em>', {"webm": "low/clips/A.clip-beat-2.webm",
+                                                     "mp4": "low/clips/A.clip-beat-2.mp4",
+                                                     "poster": "low/clips/A.clip-beat-2.png"}),
+             Clip("0-1", 0.0, 1.0, "", {"poster": "low/clips/gone.png"}))  # no video left: not listed
+    cards = [Card("A", "low", "d", 5.0, WEB_LINKS, {}, [], "c", clips=clips),
+             Card("B", "low", "d", 5.0, {"mp4": "low/B.mp4"}, {}, [], "c")]
+    page = gallery_html(cards)
+    clip = Elements(_card_html(page, "A")[_card_html(page, "A").index('class="clips"'):])
+    assert [s["src"] for s in clip.all("source")] == ["low/clips/A.clip-beat-2.webm", "low/clips/A.clip-beat-2.mp4"]
+    assert clip.all("video")[0]["aria-label"] == "A clip beat-2: two <em>"
+    assert "<b>beat-2</b> 2.0&ndash;4.2 s: two &lt;em&gt;" in page and "gone.png" not in page
+    assert 'class="clips"' not in _card_html(page, "B")
+
+
+def test_gallery_links_each_landscape_explorer_once(tmp_path, monkeypatch):
+    """With plotly, the gallery writes one explorer page per landscape the cards draw and links it;
+    without, the cards stay as they were and the reason is given."""
+    written = []
+
+    class Explore:
+        @staticmethod
+        def landscape_of(params):
+            return params.get("landscape")
+
+        @staticmethod
+        def write_explorer(landscape, path):
+            if landscape == "broken":
+                raise ValueError("unknown landscape 'broken'")
+            written.append(landscape)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(landscape)
+            return path
+
+    monkeypatch.setitem(sys.modules, "gdanim.explore", Explore)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: object())
+    cards = [Card(name, "low", "", 1.0, {"mp4": f"low/{name}.mp4"}, {},
+                  [ParamRow("landscape", land, "bowl", "")] if land else [], "c")
+             for name, land in (("A", "rosenbrock"), ("B", None), ("C", "rosenbrock"), ("D", "saddle point"),
+                                ("E", "broken"))]
+    linked, note = link_explorers(tmp_path, cards)
+    assert note == "no explorer for broken: unknown landscape 'broken'" and written == ["rosenbrock", "saddle point"]
+    assert [c.links.get("explore") for c in linked] == ["explore/rosenbrock.html", None, "explore/rosenbrock.html",
+                                                        "explore/saddle%20point.html", None]
+    assert (tmp_path / "explore" / "saddle point.html").read_text() == "saddle point"
+    assert 'href="explore/rosenbrock.html">explorer</a>' in gallery_html(linked)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    assert link_explorers(tmp_path, cards) == (cards, "no landscape explorers: plotly is not installed "
+                                                      "(pip install 'gdanim[explore]')")
+
+
+def test_gallery_writes_the_real_explorer_of_a_cards_landscape(tmp_path):
+    pytest.importorskip("plotly")  # gdanim[explore], optional
+    card = Card("A", "low", "", 1.0, {"mp4": "low/A.mp4"}, {}, [ParamRow("landscape", "bowl", "valley", "")], "c")
+    (linked,), note = link_explorers(tmp_path, [card])
+    assert note == "" and linked.links["explore"] == "explore/bowl.html"
+    page = (tmp_path / "explore" / "bowl.html").read_text()
+    assert page.startswith("<!doctype html>") and "Plotly" in page and len(page) > 1e6  # plotly.js inlined
+
+
 # --- the CLI on tiny scenes ---------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def media(tmp_path_factory):
-    """ThreeBeats (3 captions, 6.6 s) with two changed params and DotA, both formats, then slides
-    for both (embedded / beside) and the gallery."""
+    """ThreeBeats (3 captions, 6.6 s) with two changed params and DotA, every format (MP4, GIF,
+    web loops), then slides for both (embedded / beside), a clip of ThreeBeats' beat 2 and the gallery."""
     out = tmp_path_factory.mktemp("course") / "media"
-    gdanim("render", "ThreeBeats", "DotA", "--quality", "tiny", "--format", "both", "--out", str(out), "--jobs", "2",
+    gdanim("render", "ThreeBeats", "DotA", "--quality", "tiny", "--format", FORMATS, "--out", str(out), "--jobs", "2",
            "--set", "ThreeBeats.shift=0.5", "--set", "ThreeBeats.label='ball <b>'")
     slides = gdanim("slides", "ThreeBeats", "--quality", "tiny", "--out", str(out),
                     "--set", "ThreeBeats.shift=0.5", "--set", "ThreeBeats.label='ball <b>'")
     gdanim("slides", "DotA", "--quality", "tiny", "--out", str(out), "--no-embed")
+    # cached (unless gdanim's code changed meanwhile); the clip is cut from the render the gallery shows
+    gdanim("render", "ThreeBeats", "--quality", "tiny", "--format", FORMATS, "--out", str(out), "--clip", "2",
+           "--set", "ThreeBeats.shift=0.5", "--set", "ThreeBeats.label='ball <b>'")
     gallery = gdanim("gallery", "--out", str(out))
     return out, slides, gallery
 
@@ -219,24 +320,29 @@ def test_gallery_cli_links_every_file_relatively_with_a_working_command(media, m
     parser = _Links()
     parser.feed(page)
     links = [u for u in parser.urls if not u.startswith("data:text/vtt")]
-    assert set(links) == {f"tiny/{s}.{k}" for s in ("DotA", "ThreeBeats") for k in ("gif", "mp4", "vtt", "srt")} \
-        | {"slides/DotA.html", "slides/ThreeBeats.html"}
+    manifest = json.loads((out / "manifest.json").read_text())["outputs"]
+    clip = manifest["tiny/ThreeBeats/clip-beat2"]["files"]
+    assert set(links) == {manifest[f"tiny/{s}"]["files"][k]["path"] for s in ("DotA", "ThreeBeats") for k in KINDS} \
+        | {clip[k]["path"] for k in ("mp4", "webm", "poster")} | {"slides/DotA.html", "slides/ThreeBeats.html"}
     for url in links:
         assert (out / url).is_file(), url  # relative: the folder can move to a course site as is
-    assert parser.captions == [(out / "tiny" / f"{s}.vtt").read_text() for s in ("DotA", "ThreeBeats")]
-    assert page.index('id="DotA"') < page.index('id="ThreeBeats"')  # course (module) order
+    # the course-page section shows the first scene (DotA), then a card per scene
+    assert parser.captions == [(out / "tiny" / f"{s}.vtt").read_text() for s in ("DotA", "DotA", "ThreeBeats")]
+    assert page.index("Course page: DotA") < page.index('id="DotA"') < page.index('id="ThreeBeats"')
     # the card's command, pasted into a shell, asks for exactly the recorded parameters
-    manifest = json.loads((out / "manifest.json").read_text())["outputs"]
     monkeypatch.setenv("GDANIM_SCENE_MODULES", MODULES)
     for scene in ("DotA", "ThreeBeats"):
         command = html.unescape(re.search(rf'id="{scene}".*?<pre><code>(.*?)</code>', page, re.S)[1])
         args = shlex.split(command)
         sets = [args[i + 1] for i, a in enumerate(args) if a == "--set"]
-        assert args[:7] == ["gdanim", "render", scene, "--quality", "tiny", "--format", "both"]
+        assert args[:6] == ["gdanim", "render", scene, "--quality", "tiny", "--format"]
+        assert set(args[6].split(",")) == set(FORMATS.split(","))
         (job,) = plan_jobs([scene], OutputSettings(quality="tiny"), config_path=None, overrides=sets,
                            scenes=discover_scenes())
         assert job.params == manifest[f"tiny/{scene}"]["params"]
         assert len(sets) == (2 if scene == "ThreeBeats" else 0)
+        clips = [args[i + 1] for i, a in enumerate(args) if a == "--clip"]
+        assert clips == (["2"] if scene == "ThreeBeats" else [])  # the card's clip is cut again
 
 
 def test_gallery_without_renders_exits_2(tmp_path):
@@ -245,110 +351,6 @@ def test_gallery_without_renders_exits_2(tmp_path):
 
 
 # --- headless Chromium ----------------------------------------------------------------------------
-
-
-class Browser:
-    """Chromium over --remote-debugging-pipe: the DevTools protocol as NUL-separated JSON on fds
-    3 (to Chromium) and 4 (from it), so no websocket library is needed."""
-
-    def __init__(self, width=1280, height=900):
-        self.profile = tempfile.mkdtemp(prefix="gdanim-chromium-")
-        to_chrome, from_chrome = os.pipe(), os.pipe()
-        child_in = fcntl.fcntl(to_chrome[0], fcntl.F_DUPFD, 10)  # above 3 and 4 before dup2 there
-        child_out = fcntl.fcntl(from_chrome[1], fcntl.F_DUPFD, 10)
-        os.close(to_chrome[0])
-        os.close(from_chrome[1])
-        cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--mute-audio",
-               f"--user-data-dir={self.profile}", f"--window-size={width},{height}",
-               "--remote-debugging-pipe", "about:blank"]
-        self.proc = subprocess.Popen(cmd, pass_fds=(3, 4), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL,
-                                     preexec_fn=lambda: (os.dup2(child_in, 3), os.dup2(child_out, 4)))
-        os.close(child_in)
-        os.close(child_out)
-        self.writer, self.reader = to_chrome[1], from_chrome[0]
-        self.buffer, self.last_id, self.events = b"", 0, []
-        page = next(t for t in self.send("Target.getTargets")["targetInfos"] if t["type"] == "page")
-        self.session = self.send("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
-        for domain in ("Page", "Runtime", "Log"):
-            self.call(f"{domain}.enable")
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
-                  mobile=False)
-
-    def send(self, method, session=None, **params):
-        self.last_id += 1
-        message = {"id": self.last_id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = session
-        os.write(self.writer, json.dumps(message).encode() + b"\0")
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            while b"\0" not in self.buffer:
-                chunk = os.read(self.reader, 1 << 16)
-                assert chunk, "chromium closed the DevTools pipe"
-                self.buffer += chunk
-            raw, _, self.buffer = self.buffer.partition(b"\0")
-            reply = json.loads(raw)
-            if reply.get("id") == self.last_id:
-                assert "error" not in reply, f"{method}: {reply['error']}"
-                return reply["result"]
-            self.events.append(reply)
-        raise TimeoutError(method)
-
-    def call(self, method, **params):
-        return self.send(method, session=self.session, **params)
-
-    def eval(self, expression):
-        result = self.call("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
-        assert "exceptionDetails" not in result, result["exceptionDetails"]
-        return result["result"].get("value")
-
-    def wait_for(self, expression, timeout=15.0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            value = self.eval(expression)
-            if value:
-                return value
-            time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {expression}")
-
-    def open(self, url):
-        self.call("Page.navigate", url=url)
-        self.wait_for("document.readyState === 'complete'")
-
-    def press(self, key, code, key_code, text=None):
-        extra = {"text": text} if text else {}
-        self.call("Input.dispatchKeyEvent", type="keyDown", key=key, code=code, windowsVirtualKeyCode=key_code, **extra)
-        self.call("Input.dispatchKeyEvent", type="keyUp", key=key, code=code, windowsVirtualKeyCode=key_code)
-
-    def errors(self):
-        """Console errors, uncaught exceptions and failed loads seen so far."""
-        found = []
-        for event in self.events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
-                found.append(params["args"])
-            elif method == "Runtime.exceptionThrown":
-                found.append(params["exceptionDetails"])
-            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-                found.append(f"{params['entry']['text']} {params['entry'].get('url', '')}")
-        return found
-
-    def screenshot(self, path: Path) -> bytes:
-        png = base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
-        path.write_bytes(png)
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, Path(SHOTS) / path.name)
-        return png
-
-    def close(self):
-        self.proc.kill()
-        self.proc.wait()
-        os.close(self.writer)
-        os.close(self.reader)
-        shutil.rmtree(self.profile, ignore_errors=True)
 
 
 @pytest.fixture
@@ -360,34 +362,18 @@ def browser():
 
 @pytest.fixture
 def server(media):
-    """The media folder over http://127.0.0.1 (a course site): captions tracks need http, since
-    Chromium treats each file:// page as its own origin."""
-    out = media[0]
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    with serve(media[0]) as url:
+        yield url
 
 
 MEDIA_STATE = """[...document.querySelectorAll('img, video, track')].map(e => ({
-  tag: e.tagName, src: e.getAttribute('src'),
+  tag: e.tagName, src: e.tagName === 'VIDEO' ? e.currentSrc.slice(document.baseURI.lastIndexOf('/') + 1)
+    : e.getAttribute('src').split(',')[0],
   ok: e.tagName === 'IMG' ? e.complete && e.naturalWidth > 0
-    : e.tagName === 'VIDEO' ? e.readyState >= 2 && !e.error : e.readyState === 2,
+    : e.tagName === 'VIDEO' ? e.readyState >= 1 && !e.error : e.readyState === 2,
   size: e.tagName === 'IMG' ? [e.naturalWidth, e.naturalHeight]
     : e.tagName === 'VIDEO' ? [e.videoWidth, e.videoHeight, e.duration] : e.track.cues.length}))"""
+LOOP = "document.querySelector('.course-page video')"
 
 
 @needs_chromium
@@ -396,16 +382,35 @@ def test_gallery_loads_every_media_file_without_console_errors(browser, media, s
     browser.open(f"{server}/index.html" if scheme == "http" else (media[0] / "index.html").as_uri())
     browser.wait_for(f"{MEDIA_STATE}.every(m => m.ok)")
     state = browser.eval(MEDIA_STATE)
-    sources = [m["src"] if m["tag"] != "TRACK" else m["src"].split(",")[0] for m in state]
-    assert sources == [f"tiny/{scene}.{ext}" if ext else "data:text/vtt;base64" for scene in ("DotA", "ThreeBeats")
-                       for ext in ("gif", "mp4", None)]
+    # the course page's loop (DotA, the first scene) and its poster, then a card per scene; each video
+    # plays its first source (the WebM loop) and holds its captions track and a poster fallback
+    video = [("VIDEO", "tiny/{}.webm"), ("TRACK", "data:text/vtt;base64"), ("IMG", "tiny/{}.png")]
+    expected = [(tag, src.format(scene)) for scene in ("DotA", "poster", "DotA", "ThreeBeats")
+                for tag, src in (video if scene != "poster" else [("IMG", "tiny/DotA.png")])]
+    clip = [("VIDEO", "tiny/clips/ThreeBeats.clip-beat2.webm"), ("IMG", "tiny/clips/ThreeBeats.clip-beat2.png")]
+    assert [(m["tag"], m["src"]) for m in state] == expected + clip  # the clip, listed under its scene
+    assert browser.eval("document.querySelector('#ThreeBeats .clip figcaption').textContent") \
+        == "beat2 2.0\u20134.2 s: Beat 2: the ball <b> moves."
+    assert state[-2]["size"][2] == pytest.approx(2.2, abs=0.21)  # the beat's span, within a frame
     sizes = [m["size"] for m in state]
-    assert sizes[4][:2] == [256, 144] and sizes[4][2] == pytest.approx(6.6, abs=0.1)  # ThreeBeats.mp4
-    assert sizes[5] == 3 and sizes[2] == 1  # captions parsed: 3 and 1 cues
-    assert sizes[3] == [256, 144]  # the GIF, never upscaled
+    assert sizes[7][:2] == [256, 144] and sizes[7][2] == pytest.approx(6.6, abs=0.1)  # ThreeBeats.webm
+    assert [sizes[i] for i in (1, 5, 8)] == [1, 1, 3]  # captions parsed: 1, 1 and 3 cues
+    assert sizes[3] == [256, 144]  # the poster, at the video's size
     # the videos draw their captions: the tracks are loaded for the captions button, not shown twice
     assert browser.eval("[...document.querySelectorAll('track')].map(t => [t.default, t.track.mode])") \
-        == [[False, "hidden"], [False, "hidden"]]
+        == [[False, "hidden"]] * 3
+    # the GIF is a download link; only the course page's loop plays by itself, muted, with a Pause button
+    gifs = "[...document.querySelectorAll('a[download]')].filter(a => a.href.endsWith('.gif')).length"
+    assert browser.eval(gifs) == 2
+    browser.wait_for(f"{LOOP}.currentTime > 0.3")
+    assert browser.eval(f"[{LOOP}.muted, {LOOP}.paused]") == [True, False]
+    assert browser.eval("[...document.querySelectorAll('.scene video')].map(v => [v.autoplay, v.paused])") \
+        == [[False, True]] * 3
+    browser.eval("document.querySelector('.course-page button.gdanim-pause').click()")
+    assert browser.eval(f"[{LOOP}.paused, document.querySelector('.course-page button.gdanim-pause').textContent]") \
+        == [True, "Play"]
+    assert browser.eval("[...document.querySelectorAll('.cues li')].map(li => li.textContent)") \
+        == ["0:00.0 A dot moves."]
     assert browser.eval("document.querySelector('#ThreeBeats .desc').textContent") == \
         'Three captions, three moves: <one> beat each & "quoted".'
     assert browser.eval("[...document.querySelectorAll('#ThreeBeats tr.changed th')].map(e => e.textContent)") \
@@ -414,7 +419,45 @@ def test_gallery_loads_every_media_file_without_console_errors(browser, media, s
              "new Promise(done => setTimeout(() => done(b.textContent), 300))"
     assert browser.eval(copied) in ("Copied", "Ctrl+C")  # the clipboard, or the command selected
     assert browser.errors() == []
-    assert _png_size(browser.screenshot(tmp_path / f"gallery-{scheme}.png")) == (1280, 900)
+    assert png_size(browser.screenshot(tmp_path / f"gallery-{scheme}.png")) == (1280, 900)
+
+
+@needs_chromium
+def test_gallery_loop_stays_still_for_reduced_motion(browser, server):
+    browser.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-reduced-motion", "value": "reduce"}])
+    browser.open(f"{server}/index.html")
+    browser.wait_for(f"{LOOP}.readyState >= 1")
+    browser.eval("new Promise(done => setTimeout(done, 500))")
+    assert browser.eval(f"[{LOOP}.paused, {LOOP}.currentTime, {LOOP}.autoplay]") == [True, 0, False]
+    assert browser.eval("document.querySelector('.course-page button.gdanim-pause').textContent") == "Play"
+    assert browser.errors() == []
+
+
+GIF_STATE = """(() => { const f = document.querySelector('figure.gdanim-still'), c = f.querySelector('canvas');
+  return [f.querySelector('img').hidden, c.hidden, f.querySelector('button').textContent,
+          c.hidden ? null : [c.width, c.height]]; })()"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("reduced", [False, True])
+def test_a_gif_only_card_can_be_paused(browser, media, server, reduced):
+    """An older render with only a GIF: the GIF plays by itself, so its card has a pause control
+    that swaps in a still of the current frame (and starts still for reduced motion)."""
+    out = media[0]
+    card = Card("DotA", "tiny", "A dot moves right.", 2.2, {"gif": "tiny/DotA.gif"},
+                {"gif": (out / "tiny" / "DotA.gif").stat().st_size}, [], "gdanim render DotA --format gif")
+    (out / "gif-only.html").write_text(gallery_html([card]))
+    if reduced:
+        browser.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-reduced-motion", "value": "reduce"}])
+    browser.open(f"{server}/gif-only.html")
+    browser.wait_for("document.querySelector('figure.gdanim-still img').complete")
+    playing = [False, True, "Pause", None]
+    still = [True, False, "Play", [256, 144]]  # a still of the GIF's frame, at its size
+    assert browser.eval(GIF_STATE) == (still if reduced else playing)
+    browser.eval("document.querySelector('figure.gdanim-still button').click()")
+    assert browser.eval(GIF_STATE) == (playing if reduced else still)
+    assert not browser.eval("!!document.querySelector('.course-page')")  # no video: no course-page section
+    assert browser.errors() == []
 
 
 SLIDE_STATE = "[+document.body.dataset.beat, document.body.dataset.phase, " \
@@ -467,7 +510,7 @@ def test_slides_step_forward_and_back_beat_by_beat(browser, media, tmp_path):
     browser.wait_for("document.getElementById('video').currentTime > 1.0", timeout=10)
     browser.call("Runtime.evaluate", expression="document.getElementById('video').pause()")
     assert browser.errors() == []
-    assert _png_size(browser.screenshot(tmp_path / "slides.png")) == (1280, 900)
+    assert png_size(browser.screenshot(tmp_path / "slides.png")) == (1280, 900)
 
 
 @needs_chromium
