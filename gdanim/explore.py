@@ -33,6 +33,7 @@ from gdanim.lessons import learning_rate_effects as effects
 from gdanim.lessons.landscape_tour import RUN_DEFAULTS
 from gdanim.lessons.optimizer_race import GENERIC_STEPS, TUNED
 from gdanim.optimizers import OPTIMIZERS
+from gdanim.pages import PAGE_HEAD
 from gdanim.wording import GRAD_NORM, landscape_name, optimizer_name, rate_value, sci
 
 DEFAULT_LANDSCAPE = "valley"  # GradientDescent3D's, the course's first picture
@@ -490,14 +491,7 @@ def _hud_row(opt: dict) -> str:
             f'<td class="loss"></td><td class="grad"></td><td class="status"></td></tr>')
 
 
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>{title}</title>
-<style>
+_PAGE = PAGE_HEAD + """<style>
 body {{ margin: 0; background: {background}; color: {text}; font: 15px/1.45 "DejaVu Sans", system-ui, sans-serif; }}
 header, .controls, .hud, footer {{ max-width: 1280px; margin: 0 auto; padding: 0 16px; }}
 h1 {{ font-size: 1.5em; margin: 14px 0 2px; }}

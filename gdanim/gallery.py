@@ -17,6 +17,7 @@ from urllib.parse import quote
 from gdanim.config import as_dict, param_table, regenerate_command, shown_value
 from gdanim.embed import (PAUSE_CONTROL, VIDEO_TYPES, clip_entries, entry_files, out_flag, page_url,
                           pause_button, shown_entries, source_types, video_tag)
+from gdanim.pages import PAGE_HEAD
 from gdanim.render import FORMATS, OutputSettings, cli_flags, settings_from_record
 from gdanim.slides import cues_from_subtitles
 
@@ -274,14 +275,7 @@ def write_gallery(out_dir: Path, cards: list[Card]) -> Path:
     return target
 
 
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>{title}</title>
-<style>
+_PAGE = PAGE_HEAD + """<style>
   body {{ margin: 0 auto; max-width: 1180px; padding: 1.5em; background: #f5f6f8; color: #1b2029;
          font: 15px/1.45 "DejaVu Sans", system-ui, sans-serif; }}
   h1 {{ margin: 0 0 .2em; }}

@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
+from gdanim.pages import PAGE_HEAD
 from gdanim.subtitles import Cue
 
 MIN_BEAT_SECONDS = 0.05  # cues starting closer together than this share one beat
@@ -111,14 +112,7 @@ def _atomic_copy(source: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>{title}</title>
-<style>
+_PAGE = PAGE_HEAD + """<style>
   html, body {{ margin: 0; height: 100%; background: #000; color: #ECEFF4;
                font: 16px/1.4 "DejaVu Sans", system-ui, sans-serif; }}
   body {{ display: flex; flex-direction: column; }}
