@@ -180,11 +180,12 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, scheduler, f
     settings = OutputSettings(quality=quality, formats=formats, gif_width=gif_width, gif_fps=gif_fps,
                               out_dir=out, voice=voice, burn_captions=burn_captions, end_card=end_card,
                               captions=captions, scheduler=scheduler)
+    known = discover_scenes()
     planned = _guard(ctx, lambda: plan_jobs(list(scenes), settings, config_path=config_path,
-                                            overrides=list(overrides), scenes=discover_scenes()))
+                                            overrides=list(overrides), scenes=known))
     from gdanim.clips import check_clips, cut_clips
 
-    clip_requests = _guard(ctx, lambda: check_clips(planned, list(clips), discover_scenes())) if clips else []
+    clip_requests = _guard(ctx, lambda: check_clips(planned, list(clips), known)) if clips else []
     segment_workers = jobs
     if scheduler is not None:
         from gdanim.cluster import ClusterError, check_cluster
@@ -206,7 +207,7 @@ def render(ctx, scenes, quality, fmt, overrides, config_path, jobs, scheduler, f
                       f"{r.duration:.1f}", f"{r.seconds:.1f}", files)
     console.print(table)
     console.print(f"outputs in {out / quality}/, manifest {out / 'manifest.json'}")
-    for made in _guard(ctx, lambda: cut_clips(results, clip_requests, discover_scenes())) if clips else []:
+    for made in _guard(ctx, lambda: cut_clips(results, clip_requests, known)) if clips else []:
         paths = [out / f["path"] for f in made.entry["files"].values()]
         click.echo(f"clip {made.span.label} of {made.entry['scene']} ({made.span.start:g}-{made.span.end:g} s, "
                    f"{made.status}): {paths[0].with_suffix('')}.{{{','.join(p.suffix[1:] for p in paths)}}}")

@@ -115,6 +115,9 @@ def resolve(request: ClipRequest, timeline: Timeline, beats: list[Beat], scene: 
         caption = _most_overlapping(beats, start, end)
         label = f"{request.start:g}-{request.end:g}"
     first, last = _frame(start, timeline.fps, math.ceil), _frame(end, timeline.fps, math.floor)
+    if last <= first:
+        raise ClipError(f"--clip {request.text}: shorter than one frame at {timeline.fps:g} fps; "
+                        f"pick a longer span")
     return Span(label, round(first / timeline.fps, 3), round(last / timeline.fps, 3), request.beat, caption), note
 
 
@@ -281,7 +284,7 @@ def cut_clip(job, source: dict, span: Span, timeline: Timeline) -> ClipOutput:
         staged["poster"] = web.write_poster(frames, work / "clip.png", web.poster_time(inside, duration), width=width)
         name = f"{job.scene}.clip-{span.label}"
         entry = {"scene": job.scene, "quality": job.settings.quality, "params": job.params, "key": wanted.key,
-                 "source_key": source["key"], "clip": span._asdict(), "duration": round(duration, 3),
+                 "source_key": source["key"], "source_mp4": source["files"]["mp4"]["sha256"], "clip": span._asdict(), "duration": round(duration, 3),
                  "frames": count, "size": {k: p.stat().st_size for k, p in staged.items()},
                  "settings": {"width": width}}
         entry = store.install(wanted.manifest_id, entry,

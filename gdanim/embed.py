@@ -62,10 +62,13 @@ def shown_entries(out_dir: Path, quality: str | None = None) -> dict[str, dict]:
 
 def clip_entries(out_dir: Path, entry: dict) -> list[dict]:
     """The clips cut from ``entry``'s render, in time order; a clip of an older render of the
-    scene (another key) is stale and left out."""
+    scene (another key, or other MP4 bytes: --force renders again under the same key) is stale
+    and left out."""
+    mp4 = (entry.get("files", {}).get("mp4") or {}).get("sha256")
     clips = [e for e in Store(out_dir).entries().values()
              if isinstance(e.get("clip"), dict) and e.get("scene") == entry["scene"]
-             and e.get("quality") == entry["quality"] and e.get("source_key") == entry.get("key")]
+             and e.get("quality") == entry["quality"] and e.get("source_key") == entry.get("key")
+             and e.get("source_mp4") == mp4]
     return sorted(clips, key=lambda e: (float(e["clip"].get("start", 0)), str(e["clip"].get("label", ""))))
 
 

@@ -129,9 +129,10 @@ def _clip_request(clip: dict) -> str:
 
 
 def link_explorers(out_dir: Path, cards: list[Card]) -> tuple[list[Card], str]:
-    """Write each card's landscape explorer once, as OUT/explore/<landscape>.html, and link it
-    from the card. Without plotly (or gdanim.explore) the cards are returned as they are, with
-    the reason."""
+    """Link each card to its landscape's explorer, OUT/explore/<landscape>.html, writing the
+    page only where there is none (one made by `gdanim explore` with other rates or optimizers
+    is kept). Without plotly (or gdanim.explore) the cards are returned as they are, with the
+    reason."""
     if importlib.util.find_spec("plotly") is None:
         return cards, "no landscape explorers: plotly is not installed (pip install 'gdanim[explore]')"
     try:
@@ -142,10 +143,12 @@ def link_explorers(out_dir: Path, cards: list[Card]) -> tuple[list[Card], str]:
     for card in cards:
         landscape = landscape_of({r.name: r.value for r in card.params})
         if landscape is not None and landscape not in written | failed.keys():
+            page = Path(out_dir) / "explore" / f"{landscape}.html"
             try:
-                write_explorer(landscape, Path(out_dir) / "explore" / f"{landscape}.html")
+                if not page.is_file():
+                    write_explorer(landscape, page)
                 written.add(landscape)
-            except ValueError as exc:
+            except (ValueError, OSError) as exc:
                 failed[landscape] = str(exc)
         linked.append(card._replace(links={**card.links, "explore": f"explore/{quote(landscape)}.html"})
                       if landscape in written else card)

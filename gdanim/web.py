@@ -30,14 +30,6 @@ POSTER_MARGIN = 0.1  # seconds before a beat's end: its picture complete, the ca
 TIE = 0.05  # beats this close in length are equally long (float noise; a .vtt keeps milliseconds)
 
 
-def _span(start: float | None, end: float | None) -> list[str]:
-    """ffmpeg input options cutting ``start``..``end`` seconds (either may be None)."""
-    options = ["-ss", f"{start:.3f}"] if start else []
-    if end is not None:
-        options += ["-t", f"{end - (start or 0.0):.3f}"]
-    return options
-
-
 def _scale(width: int | None) -> str:
     """The filter taking frames to ``width`` px (never upscaled; even height, as 4:2:0 needs)."""
     size = f"'min({width},iw)'" if width else "iw"  # quoted: a comma would end the filter
@@ -49,24 +41,23 @@ def _web_filters(source: Path, width: int | None, fps: int | None) -> str:
     return f"fps={min(fps or WEB_MAX_FPS, frame_rate(source)):g},{_scale(width)}"
 
 
-def encode(source: Path, target: Path, codec: list[str], width, fps, start, end) -> Path:
-    """``source`` (``start``..``end``) at ``fps`` and ``width`` as ``codec`` says, muted; bit-exact
-    (no random container IDs or dates): the same frames always give the same file."""
-    run_ffmpeg(*_span(start, end), "-i", str(source), "-vf", _web_filters(source, width, fps),
-            *codec, "-an", "-sn", "-map_metadata", "-1", "-fflags", "+bitexact", str(target))
+def encode(source: Path, target: Path, codec: list[str], width, fps) -> Path:
+    """``source`` at ``fps`` and ``width`` as ``codec`` says, muted; bit-exact (no random
+    container IDs or dates): the same frames always give the same file."""
+    run_ffmpeg("-i", str(source), "-vf", _web_filters(source, width, fps),
+               *codec, "-an", "-sn", "-map_metadata", "-1", "-fflags", "+bitexact", str(target))
     return target
 
 
-def encode_webm(source: Path, target: Path, *, width: int | None, fps: int | None = None,
-                start: float | None = None, end: float | None = None) -> Path:
-    """A muted AV1 (4:4:4) WebM loop of ``source`` (``start``..``end`` seconds if given) at ``width`` px."""
-    return encode(source, target, WEBM_CODEC, width, fps, start, end)
+def encode_webm(source: Path, target: Path, *, width: int | None, fps: int | None = None) -> Path:
+    """A muted AV1 (4:4:4) WebM loop of ``source`` at ``width`` px (a clip cuts its frames first:
+    gdanim.clips.exact_frames)."""
+    return encode(source, target, WEBM_CODEC, width, fps)
 
 
-def encode_loop_mp4(source: Path, target: Path, *, width: int | None, fps: int | None = None,
-                    start: float | None = None, end: float | None = None) -> Path:
+def encode_loop_mp4(source: Path, target: Path, *, width: int | None, fps: int | None = None) -> Path:
     """A muted H.264 (yuv420p) MP4 loop with its moov atom first, so it starts before it is loaded."""
-    return encode(source, target, LOOP_CODEC, width, fps, start, end)
+    return encode(source, target, LOOP_CODEC, width, fps)
 
 
 def write_poster(source: Path, target: Path, at: float, *, width: int | None = None) -> Path:

@@ -102,7 +102,7 @@ def sweep(scene: str, lossless: Path, gif: Path, settings: OutputSettings, work:
     for name, codec in SWEEP.items():
         target = work / f"{scene}.{name.replace(' ', '_')}.{'mp4' if name.startswith('h264') else 'webm'}"
         t0 = time.perf_counter()
-        web.encode(lossless, target, codec, settings.gif_width, loop_fps, None, None)
+        web.encode(lossless, target, codec, settings.gif_width, loop_fps)
         seconds = time.perf_counter() - t0
         size = target.stat().st_size
         print(f"  {scene:24} {name:22}: {size / 1e3:7.0f} kB {decibels(web.psnr(target, lossless, loop_fps))} dB "

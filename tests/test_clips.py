@@ -121,7 +121,8 @@ def test_seconds_are_snapped_to_whole_frames_and_keep_the_caption_they_show_most
 
 
 @pytest.mark.parametrize("text, message", [("4", "has 3 caption beats; pick 1 to 3"),
-                                           ("24:27", "25.00 s long"), ("25:26", "25.00 s long")])
+                                           ("24:27", "25.00 s long"), ("25:26", "25.00 s long"),
+                                           ("12.50:12.52", "shorter than one frame")])
 def test_requests_beyond_the_video_are_refused(text, message):
     with pytest.raises(ClipError, match=message):
         resolve(parse_clip(text), LESSON, caption_beats(LESSON, CARDS), "Lesson")

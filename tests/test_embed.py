@@ -135,16 +135,17 @@ def test_best_quality_is_shown_and_clips_are_not_renders(tmp_path):
     out = tmp_path / "media"
     fake_render(out, ("mp4",), quality="low")
     clip = {"scene": "Lesson", "quality": "medium", "key": "c", "params": {}, "files": {}, "duration": 1.0,
-            "frames": 1, "size": {}, "settings": {}, "source_key": "k2",
+            "frames": 1, "size": {}, "settings": {}, "source_key": "k2", "source_mp4": "0" * 64,
             "clip": {"label": "beat-2", "start": 1.5, "end": 4.0, "beat": 2, "caption": "two"}}
     medium = fake_render(out, ("mp4",), quality="medium", key="k2",
                          extra={"medium/Lesson/clip-beat-2": clip,
                                 "medium/Lesson/clip-old": {**clip, "source_key": "k0"},
+                                "medium/Lesson/clip-forced": {**clip, "source_mp4": "1" * 64},  # --force's bytes
                                 "medium/Lesson/clip-0:1": {**clip, "clip": {**clip["clip"], "start": 0.0}}})
     assert shown_entries(out)["Lesson"]["quality"] == "medium"
     assert shown_entries(out, "low")["Lesson"]["quality"] == "low"
     starts = [c["clip"]["start"] for c in clip_entries(out, medium)]
-    assert starts == [0.0, 1.5]  # in time order; the stale clip (another render's key) is left out
+    assert starts == [0.0, 1.5]  # in time order; stale clips (another key or other MP4 bytes) are left out
 
 
 def test_snippet_without_a_video_raises():

@@ -36,7 +36,7 @@ def serial_lossless(scene_cls, params, job: Job, work: Path) -> tuple[bytes, lis
     """A serial render's lossless intermediate (as render._render_files makes it), decoded, and its cues."""
     with tempconfig(render.drawing_config(job, work, work / "cache")):
         scene = scene_cls(params=params)
-        render._add_extras(scene, scene_cls, job)
+        render.add_extras(scene, scene_cls, job)
         scene.render()
         return decoded(scene.renderer.file_writer.movie_file_path), list(scene.cues)
 

@@ -91,7 +91,7 @@ def test_gradient_descent_scene_with_altered_params_renders_a_video(tmp_path):
     meta = next(reader)
     assert tuple(meta["size"]) == (256, 144)
     names = sorted(p.name for p in (tmp_path / "tiny").iterdir())
-    assert names == ["GradientDescent3D.mp4", "GradientDescent3D.srt", "GradientDescent3D.vtt"]
+    assert names == ["GradientDescent3D.mp4", "GradientDescent3D.png", "GradientDescent3D.srt", "GradientDescent3D.vtt"]
     cues = list(srt.parse((tmp_path / "tiny" / "GradientDescent3D.srt").read_text()))
     assert [c.content for c in cues] == cls.plan(params).cue_texts()
     assert cues[0].content.startswith("Descent with Adam")
