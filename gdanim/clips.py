@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from gdanim import web
 from gdanim.config import build_params
-from gdanim.render import QUALITIES, add_extras, run_ffmpeg, dry_run, frame_rate, probe
+from gdanim.render import add_extras, run_ffmpeg, dry_run, frame_rate, probe
 from gdanim.slides import Beat, beats_from_cues, cues_from_subtitles
 from gdanim.store import Store
 from gdanim.subtitles import Cue
@@ -162,18 +162,10 @@ def entry_timeline(store: Store, entry: dict) -> Timeline:
 
 def dry_run_timeline(job, scene_cls: type, params) -> Timeline:
     """A scene not rendered yet: its cues and length from a dry run (no frame drawn) with the
-    render's extras (voice, end card), at the render's frame rate to within a frame per beat."""
-    scene = dry_run(scene_cls, params, out_dir=job.settings.out_dir,
+    render's extras (voice, end card), on the render's own frame clock."""
+    scene = dry_run(scene_cls, params, out_dir=job.settings.out_dir, quality=job.settings.quality,
                     prepare=lambda s: add_extras(s, scene_cls, job))
-    return Timeline(list(scene.cues), float(scene.renderer.time), render_fps(job.settings.quality))
-
-
-def render_fps(quality: str) -> float:
-    """Frames per second of a render at ``quality`` (gdanim.render.QUALITIES, manim's presets)."""
-    from manim.constants import QUALITIES as PRESETS
-
-    preset = QUALITIES[quality]
-    return float(preset.get("frame_rate") or PRESETS[preset["quality"]]["frame_rate"])
+    return Timeline(list(scene.cues), float(scene.renderer.time), float(scene.camera.frame_rate))
 
 
 def _timeline(job, scene_cls: type, params) -> Timeline:

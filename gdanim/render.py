@@ -231,9 +231,10 @@ def render_scene(scene_cls: type, params, *, quality: str = "medium", out_dir: P
     return None if dry_run else result.files["mp4"]
 
 
-def dry_run(scene_cls: type, params, *, out_dir: Path = Path("media"), prepare=None):
+def dry_run(scene_cls: type, params, *, out_dir: Path = Path("media"), prepare=None, quality: str = "low"):
     """Play the scene through in skip mode, drawing no frame, and return it (its ``cues`` are
-    timed). ``prepare(scene)`` runs before ``construct`` (e.g. to watch its plays). TeX and
+    timed, on ``quality``'s frame clock). ``prepare(scene)`` runs before ``construct`` (e.g. to
+    watch its plays). TeX and
     text come from a private copy of the scene's cache under ``out_dir``: a render of the scene
     may be writing to that cache right now (it holds the scene's lock; a dry run need not wait)."""
     from manim import tempconfig
@@ -244,7 +245,7 @@ def dry_run(scene_cls: type, params, *, out_dir: Path = Path("media"), prepare=N
         if shared.is_dir():
             shutil.copytree(shared, cache, ignore=shutil.ignore_patterns("*.lock"))
             heal_text_cache(cache)  # a file caught mid-write
-        settings = {**QUALITIES["low"], **SKIP_EVERY_PLAY, "media_dir": work, "write_to_movie": False,
+        settings = {**QUALITIES[quality], **SKIP_EVERY_PLAY, "media_dir": work, "write_to_movie": False,
                     "tex_dir": str(cache / "Tex"), "text_dir": str(cache / "texts"),
                     "verbosity": "ERROR", "progress_bar": "none", "disable_caching": True}
         with tempconfig(settings):

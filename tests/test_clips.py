@@ -227,3 +227,19 @@ def test_a_clip_of_an_older_render_is_not_listed_and_is_cut_again(clipped, tmp_p
     scene, new = outputs(out)["tiny/ThreeBeats"], outputs(out)["tiny/ThreeBeats/clip-0.4-2.6"]
     assert new["source_key"] == scene["key"] and new["files"]["mp4"]["sha256"] != old["files"]["mp4"]["sha256"]
     assert [e["clip"]["label"] for e in clip_entries(out, scene)] == ["0.4-2.6"]  # beat2 is stale
+
+
+@pytest.mark.parametrize("quality, fps", [("tiny", 5.0), ("low", 15.0)])
+def test_a_scene_not_rendered_yet_is_timed_on_its_own_frame_clock(tmp_path, quality, fps):
+    """Seconds are checked before rendering against a dry run at the job's own quality (its
+    frame rate decides where the video ends, to the frame)."""
+    from gdanim.clips import dry_run_timeline
+    from gdanim.render import Job, OutputSettings
+
+    sys.path.insert(0, str(ROOT))
+    from tests.scenes_for_tests.beats import ThreeBeats
+
+    job = Job("ThreeBeats", {}, OutputSettings(quality=quality, out_dir=tmp_path))
+    timeline = dry_run_timeline(job, ThreeBeats, ThreeBeats.Params())
+    assert timeline.fps == fps and timeline.duration == pytest.approx(6.6, abs=1 / fps)
+    assert not any(tmp_path.iterdir())  # a check writes nothing
