@@ -14,6 +14,12 @@ import os
 import pkgutil
 
 
+def description(scene_cls: type) -> str:
+    """A scene's one-line description: the first line of its docstring ("" if it has none)."""
+    lines = (scene_cls.__doc__ or "").strip().splitlines()
+    return lines[0] if lines else ""
+
+
 def discover_scenes() -> dict[str, type]:
     """Map scene class name -> class, in module order (the course order)."""
     import scenes

@@ -81,12 +81,12 @@ def list_scenes():
     """Every scene with its description and parameters."""
     from rich.table import Table
 
-    from gdanim.catalog import discover_scenes
+    from gdanim.catalog import description, discover_scenes
     from gdanim.config import param_table
 
     console = _console()
     for name, cls in discover_scenes().items():
-        table = Table(title=f"[bold]{name}[/bold]: {(cls.__doc__ or '').strip().splitlines()[0]}",
+        table = Table(title=f"[bold]{name}[/bold]: {description(cls)}",
                       title_justify="left", show_edge=False, pad_edge=False)
         for column in ("parameter", "default", "type", "meaning"):
             table.add_column(column)
@@ -386,7 +386,7 @@ def slides(ctx, scene, overrides, config_path, quality, out, embed):
       gdanim slides OptimizerRace --no-embed --set OptimizerRace.steps=300
     """
     from gdanim.batch import plan_jobs, run_batch
-    from gdanim.catalog import discover_scenes
+    from gdanim.catalog import description, discover_scenes
     from gdanim.render import OutputSettings, settings_from_record
     from gdanim.slides import beats_from_cues, cues_from_subtitles, write_slides
     from gdanim.store import Store
@@ -410,8 +410,7 @@ def slides(ctx, scene, overrides, config_path, quality, out, embed):
     subtitles = job.output_path("vtt")
     cues = cues_from_subtitles(subtitles.read_text()) if subtitles.is_file() else []
     beats = beats_from_cues(cues, result.duration)
-    doc = (scenes[job.scene].__doc__ or "").strip().splitlines()
-    page = write_slides(out / "slides" / f"{job.scene}.html", job.scene, doc[0] if doc else "", beats,
+    page = write_slides(out / "slides" / f"{job.scene}.html", job.scene, description(scenes[job.scene]), beats,
                         job.output_path("mp4"), embed=embed)
     click.echo(f"{page} ({len(beats)} beat{'s' if len(beats) != 1 else ''}, video {result.status}"
                + (", embedded" if embed else f", beside it as {page.with_suffix('.mp4').name}") + ")")
@@ -483,10 +482,10 @@ def embed(ctx, scene, quality, out, fmt, autoplay, page):
       gdanim embed GradientDescent3D --quality low --autoplay
       gdanim embed OptimizerRace --format md --page docs/lessons/race.md
     """
-    from gdanim.catalog import get_scene
+    from gdanim.catalog import description, get_scene
     from gdanim.embed import snippet
 
-    doc = (_guard(ctx, lambda: get_scene(scene)).__doc__ or "").strip().splitlines()
+    about = description(_guard(ctx, lambda: get_scene(scene)))
     page_dir = None if page is None else page if page.is_dir() else page.parent
-    click.echo(_guard(ctx, lambda: snippet(out, scene, doc[0] if doc else "", quality=quality, page_dir=page_dir,
+    click.echo(_guard(ctx, lambda: snippet(out, scene, about, quality=quality, page_dir=page_dir,
                                            fmt=fmt, autoplay=autoplay)), nl=False)

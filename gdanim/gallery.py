@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
 
+from gdanim.catalog import description
 from gdanim.config import as_dict, param_table, regenerate_command, shown_value
 from gdanim.embed import (PAUSE_CONTROL, VIDEO_TYPES, clip_entries, entry_files, out_flag, page_url,
                           pause_button, shown_entries, source_types, video_tag)
@@ -107,9 +108,8 @@ def _card(out_dir: Path, entry: dict, cls: type, files: dict, pinned) -> Card:
     clips = clip_entries(out_dir, entry)
     command = render_command(name, {r.name: r.value for r in rows}, defaults, settings, pinned=pinned)
     command += "".join(f" --clip {_clip_request(clip['clip'])}" for clip in clips)  # the card's clips too
-    doc = (cls.__doc__ or "").strip().splitlines()
     embed = " ".join(["gdanim", "embed", name, "--quality", quality, *out_flag(out_dir)])
-    return Card(name, quality, doc[0] if doc else "", float(entry.get("duration", 0.0)), links,
+    return Card(name, quality, description(cls), float(entry.get("duration", 0.0)), links,
                 {kind: path.stat().st_size for kind, path in files.items()}, rows, command,
                 files["vtt"].read_text(encoding="utf-8") if "vtt" in files else "", settings.captions,
                 tuple(_clip(out_dir, clip) for clip in clips), embed, source_types(files))

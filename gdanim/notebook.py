@@ -51,7 +51,7 @@ def show(scene: str, *, quality: str = "low", captions: str = "screen", out="med
     parameters are the scene's Params fields (``lrs={"adam": 0.05}``), on top of ./gdanim.toml
     like ``--set``. ``quality`` defaults to low (480p15), a notebook's draft."""
     from gdanim.batch import plan_jobs, run_batch
-    from gdanim.catalog import discover_scenes
+    from gdanim.catalog import description, discover_scenes
     from gdanim.render import CAPTION_MODES, OutputSettings
 
     _choice("captions", captions, CAPTION_MODES)
@@ -65,7 +65,7 @@ def show(scene: str, *, quality: str = "low", captions: str = "screen", out="med
         raise RenderFailed(f"{job.scene} failed to render: {result.error}")
     return Clip(scene=job.scene, status=result.status, seconds=perf_counter() - start,
                 mp4=job.output_path("mp4"), vtt=_existing(job.output_path("vtt")), captions=captions,
-                label=_description(scenes[job.scene]), command=_command(job, scenes[job.scene], config))
+                label=description(scenes[job.scene]) or job.scene, command=_command(job, scenes[job.scene], config))
 
 
 def preview(scene: str, time: float | None = None, step: float | None = None, *, quality: str = "low",
@@ -228,11 +228,6 @@ class Clip:
 
 def _data_url(path: Path, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
-
-
-def _description(cls) -> str:
-    lines = (cls.__doc__ or cls.__name__).strip().splitlines()
-    return lines[0] if lines else cls.__name__
 
 
 def _command(job, cls, config) -> str:
