@@ -6,7 +6,6 @@ command. Reads the manifest; never renders (explorer pages come from gdanim.expl
 
 from __future__ import annotations
 
-import base64
 import html
 import importlib.util
 import os
@@ -20,7 +19,7 @@ from gdanim.embed import (PAUSE_CONTROL, VIDEO_TYPES, clip_entries, entry_files,
                           pause_button, shown_entries, source_types, video_tag)
 from gdanim.pages import PAGE_HEAD
 from gdanim.render import FORMATS, OutputSettings, cli_flags, settings_from_record
-from gdanim.slides import cues_from_subtitles
+from gdanim.slides import cues_from_subtitles, data_uri
 
 LABELS = {"webm": "WebM", "loop": "loop MP4", "mp4": "MP4", "gif": "GIF", "poster": "poster",
           "vtt": "captions .vtt", "srt": ".srt", "slides": "slides", "explore": "explorer"}
@@ -173,7 +172,7 @@ def course_page_card(cards: list[Card]) -> Card | None:
 
 def _track_src(card: Card) -> str | None:
     # inlined: a file:// page may not fetch a .vtt file (Chromium), a data: URI it may
-    return "data:text/vtt;base64," + base64.b64encode(card.captions.encode()).decode() if card.captions else None
+    return data_uri(card.captions.encode(), "text/vtt") if card.captions else None
 
 
 def _video(card: Card, *, autoplay: bool = False) -> str:

@@ -10,7 +10,6 @@ gdanim/__init__.py), never by the CLI: IPython and ipywidgets (extra ``gdanim[no
 from __future__ import annotations
 
 import argparse
-import base64
 import dataclasses
 import html
 import inspect
@@ -23,6 +22,7 @@ from time import perf_counter
 
 import gdanim.still
 from gdanim.config import ConfigError, brief, toml_value
+from gdanim.slides import data_uri
 
 
 class OneLineError(Exception):
@@ -215,19 +215,15 @@ class Clip:
         e = html.escape
         track = ""
         if self.vtt is not None:
-            track = (f'<track kind="captions" srclang="en" label="English" src="{_data_url(self.vtt, "text/vtt")}"'
+            track = (f'<track kind="captions" srclang="en" label="English" src="{data_uri(self.vtt.read_bytes(), "text/vtt")}"'
                      f'{" default" if self.captions == "soft" else ""}>')
         size = self.mp4.stat().st_size / 1e6
         return (f'<figure class="gdanim-clip" style="margin:0">'
                 f'<video controls playsinline preload="metadata" style="max-width:100%" aria-label="{e(self.label)}" '
-                f'src="{_data_url(self.mp4, "video/mp4")}">{track}</video>'
+                f'src="{data_uri(self.mp4.read_bytes())}">{track}</video>'
                 f'<figcaption>{e(self.scene)}: {e(self.status)} in {self.seconds:.1f} s, {size:.2f} MB at '
                 f'<code>{e(str(self.mp4))}</code><br>the same file from a shell: <code>{e(self.command)}</code>'
                 f'</figcaption></figure>')
-
-
-def _data_url(path: Path, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
 def _command(job, cls, config) -> str:
