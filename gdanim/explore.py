@@ -34,7 +34,7 @@ from gdanim.lessons.landscape_tour import RUN_DEFAULTS
 from gdanim.lessons.optimizer_race import GENERIC_STEPS, TUNED
 from gdanim.optimizers import OPTIMIZERS
 from gdanim.pages import PAGE_HEAD
-from gdanim.wording import GRAD_NORM, landscape_name, optimizer_name, rate_value, sci
+from gdanim.wording import GRAD_NORM, STATUS_LABELS, landscape_name, optimizer_name, rate_value, sci
 
 DEFAULT_LANDSCAPE = "valley"  # GradientDescent3D's, the course's first picture
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
@@ -295,14 +295,10 @@ def draped(land: Landscape, xy: np.ndarray) -> tuple[np.ndarray, list[int] | Non
     return trail, [0, *np.cumsum(substeps).tolist()]
 
 
-STATUS_KINDS = {"converged_grad": "converged", "converged_loss": "converged", "diverged": "diverged",
-                "max_steps": "max steps"}  # the video HUD's status words (gdanim.visual.hud)
-
-
 def run_status(traj, run: int, last: int) -> dict:
     """How the run ends, in the HUD's words, and the step from which the page says so."""
     reason, stop = str(traj.stop_reason[run]), int(traj.stop_step[run])
-    kind = STATUS_KINDS[reason]
+    kind = STATUS_LABELS[reason]
     if reason == "converged_grad":
         text = f"converged at step {stop}: {GRAD_NORM} < {sci(TOL_GRAD)}"
     elif reason == "diverged":

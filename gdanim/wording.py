@@ -13,6 +13,9 @@ import numpy as np
 
 NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 GRAD_NORM = "‖∇L‖"  # the gradient norm, in captions, cards and panels alike
+# how a run ended (the engine's stop_reason), in the video HUD's and the explorer's words
+STATUS_LABELS = {"converged_grad": "converged", "converged_loss": "converged",
+                 "diverged": "diverged", "max_steps": "max steps"}
 CAPTION_CHARS = 62  # per line: two lines of this stay readable at 854x480
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 UNSUPERSCRIPTS = {v: k for k, v in SUPERSCRIPTS.items()}

@@ -7,13 +7,9 @@ import numpy as np
 from manim import DOWN, RIGHT, UL, Rectangle, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.engine import Trajectory
-from gdanim.wording import GRAD_NORM, point, rate_value, sci
+from gdanim.wording import GRAD_NORM, STATUS_LABELS, point, rate_value, sci
 from gdanim.visual.glyphs import GlyphWriter
 from gdanim.visual.theme import THEME, Theme
-
-STATUS_LABELS = {"converged_grad": "converged", "converged_loss": "converged",
-                 "diverged": "diverged", "max_steps": "max steps"}
-
 
 POSITION_DIGITS = 3  # where the ball is: one more figure than the losses the captions quote
 
