@@ -10,20 +10,16 @@ before anything renders (``check_clips``), then cut after it (``cut_clips``).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import math
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
 from gdanim import web
 from gdanim.config import build_params
-from gdanim.render import add_extras, run_ffmpeg, dry_run, frame_rate, probe
+from gdanim.render import add_extras, dry_run, frame_rate, probe, run_ffmpeg, work_folder
 from gdanim.slides import Beat, beats_from_cues, cues_from_subtitles
 from gdanim.store import Store
 from gdanim.subtitles import Cue
@@ -266,7 +262,7 @@ def cut_clip(job, source: dict, span: Span, timeline: Timeline) -> ClipOutput:
     wanted = _ClipKey(clip_id(job, span), clip_key(source, span, width))
     if (entry := store.cached(wanted)) is not None:
         return ClipOutput(span, "cached", entry)
-    with work_folder(job.settings.out_dir) as work:
+    with work_folder(job.settings.out_dir, "clip-") as work:
         frames = exact_frames(store.file_path(source["files"]["mp4"]), work / "span.mp4", span, timeline.fps)
         staged = {"mp4": web.encode_loop_mp4(frames, work / "clip.mp4", width=width),
                   "webm": web.encode_webm(frames, work / "clip.webm", width=width)}
@@ -297,19 +293,3 @@ def exact_frames(video: Path, target: Path, span: Span, fps: float) -> Path:
 def web_width(settings) -> int:
     """The width course-page loops are encoded at (--gif-width)."""
     return settings.gif_width
-
-
-@contextlib.contextmanager
-def work_folder(out_dir: Path):
-    """A private folder under OUT/.work, locked while it lives: gdanim.render.remove_stale_work
-    removes it only once its process is gone."""
-    root = Path(out_dir) / ".work"
-    root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="clip-", dir=root))
-    lock = open(work / ".lock", "w")
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    try:
-        yield work
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        lock.close()

@@ -317,14 +317,9 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float)
 
     job.folder.mkdir(parents=True, exist_ok=True)
     cache = job.settings.out_dir / ".cache" / job.scene
-    work_root = job.settings.out_dir / ".work"
-    remove_stale_work(work_root)
+    remove_stale_work(job.settings.out_dir / ".work")
     heal_text_cache(cache)
-    work_root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{job.scene}-", dir=work_root))
-    lock = open(work / ".lock", "w")
-    fcntl.flock(lock, fcntl.LOCK_EX)  # held until this process ends, however it ends
-    try:
+    with work_folder(job.settings.out_dir, f"{job.scene}-") as work:
         from gdanim.segments import render_segmented
 
         if (job.settings.segments > 1 or job.settings.scheduler) and not dry_run:
@@ -370,9 +365,6 @@ def _render_files(job: Job, scene_cls, params_obj, dry_run, progress, t0: float)
                                time.perf_counter() - t0)
         return Store(job.settings.out_dir).install(
             job.manifest_id, entry, {fmt: (path, job.output_path(fmt)) for fmt, path in outputs.items()})
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        lock.close()
 
 
 def keep_lossless(intermediate: Path, job: Job) -> None:
@@ -460,6 +452,23 @@ def heal_text_cache(cache: Path) -> None:
             for stale in path.parent.glob(path.stem + ".*"):  # with its .tex source's outputs
                 if stale.suffix != ".tex":
                     stale.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def work_folder(out_dir: Path, prefix: str):
+    """A private folder under OUT/.work for one render or cut, removed when done. Its lock is
+    held while this process lives, however it ends: remove_stale_work removes the folder of a
+    killed process, never a live one's."""
+    root = Path(out_dir) / ".work"
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=root))
+    lock = open(work / ".lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        lock.close()
 
 
 def remove_stale_work(work_root: Path) -> None:
