@@ -183,8 +183,7 @@ def job_key(scene_cls: type, params: dict, settings: OutputSettings) -> str:
     blob = {
         "scene": scene_cls.__name__, "source": inspect.getsource(inspect.getmodule(scene_cls)),
         "params": params, "quality": settings.quality, "formats": sorted(settings.formats),
-        "gif": [settings.gif_width, settings.gif_fps] if "gif" in settings.formats else None,
-        "web": [settings.gif_width, settings.gif_fps] if {"webm", "loop"} & set(settings.formats) else None,
+        "web": [settings.gif_width, settings.gif_fps] if web_formats(settings) else None,  # GIF, WebM, loop
         "versions": versions(), "encoding": ENCODING_VERSION,
     }
     if settings.voice:  # only when on: default renders keep their keys
