@@ -22,7 +22,7 @@ import math
 import textwrap
 from pathlib import Path
 
-from gdanim.subtitles import Cue
+from gdanim.subtitles import CardCue, Cue
 
 FONT_FRACTION = 1 / 15  # caption text size as a share of the picture height: 18 px at 480x270
 FONT_PX = (12, 20)  # kept within these pixel sizes (legible when small, not shouting when large)
@@ -36,8 +36,6 @@ TAIL = 0.4  # the scene's caption fades out this long after its cue ends; the ba
 def caption_cues(cues: list[Cue]) -> list[Cue]:
     """The cues drawn as captions (not those whose text is on a card), each kept on screen
     through its caption's fade-out unless the next cue starts first."""
-    from gdanim.visual.lesson import CardCue
-
     chosen = [c for c in cues if not isinstance(c, CardCue)]
     starts = sorted(c.start for c in cues)
     out = []

@@ -128,7 +128,8 @@ def _format_list(ctx, param, value: str) -> tuple[str, ...]:
 @click.option("--gif-width", "--web-width", "gif_width", type=click.IntRange(min=16), default=480, show_default=True,
               help="width in px of the web formats: gif, webm, loop (and then the poster)")
 @click.option("--gif-fps", "--web-fps", "gif_fps", type=click.IntRange(min=1, max=50), default=12, show_default=True,
-              help="frame rate of the web formats: gif, webm, loop (loops: at most the render's)")
+              help="frame rate of the web formats: gif, webm, loop (loops: at most the render's; "
+                   "--clip keeps the render's, cut frame-exactly)")
 @click.option("--voice", is_flag=True,
               help="speak the captions offline (espeak-ng) into the MP4's audio; beats last their speech")
 @click.option("--burn-captions", is_flag=True,

@@ -121,20 +121,25 @@ def source_types(files: dict) -> dict[str, str]:
 def video_tag(urls: dict, *, label: str, caption_mode: str, track_src: str | None,
               autoplay: bool = False, types: dict | None = None) -> str:
     """``<video controls muted loop playsinline>`` with the poster, a <source> per video kind
-    present and the captions track, ``default`` only when the picture draws no captions itself
-    (``--captions soft``: a default track over on-screen captions shows them twice). Browsers
-    without video show the poster linked to the MP4 (and sanitisers that drop <video> keep it)."""
+    present and the captions track (``caption_track``). Browsers without video show the poster
+    linked to the MP4 (and sanitisers that drop <video> keep it)."""
     e = html.escape
     poster = f' poster="{e(urls["poster"])}"' if "poster" in urls else ""
     types = {**VIDEO_TYPES, **(types or {})}
     sources = "".join(f'\n<source src="{e(urls[k])}" type="{e(types[k])}">' for k in VIDEO_TYPES if k in urls)
-    track = (f'\n<track kind="captions" src="{e(track_src)}" srclang="en" label="English"'
-             f'{" default" if caption_mode == "soft" else ""}>' if track_src else "")
+    track = f"\n{caption_track(track_src, caption_mode)}" if track_src else ""
     fallback = (f'<img src="{e(urls["poster"])}" alt="{e(label)}">' if "poster" in urls else e(label))
     return (f'<video controls muted loop playsinline{" autoplay" if autoplay else ""} preload="metadata"{poster} '
             f'style="display: block; max-width: 100%; height: auto" aria-label="{e(label)}" '
             f'data-captions="{e(caption_mode)}">'
             f'{sources}{track}\n<a href="{e(video_link(urls))}">{fallback}</a>\n</video>')
+
+
+def caption_track(src: str, caption_mode: str) -> str:
+    """The English captions ``<track>``: ``default`` (shown at once) only when the picture draws
+    no captions itself (``--captions soft``): over on-screen captions it would show them twice."""
+    return (f'<track kind="captions" src="{html.escape(src)}" srclang="en" label="English"'
+            f'{" default" if caption_mode == "soft" else ""}>')
 
 
 def video_link(urls: dict) -> str:

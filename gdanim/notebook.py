@@ -212,11 +212,10 @@ class Clip:
     command: str
 
     def _repr_html_(self) -> str:
+        from gdanim.embed import caption_track
+
         e = html.escape
-        track = ""
-        if self.vtt is not None:
-            track = (f'<track kind="captions" srclang="en" label="English" src="{data_uri(self.vtt.read_bytes(), "text/vtt")}"'
-                     f'{" default" if self.captions == "soft" else ""}>')
+        track = caption_track(data_uri(self.vtt.read_bytes(), "text/vtt"), self.captions) if self.vtt else ""
         size = self.mp4.stat().st_size / 1e6
         return (f'<figure class="gdanim-clip" style="margin:0">'
                 f'<video controls playsinline preload="metadata" style="max-width:100%" aria-label="{e(self.label)}" '

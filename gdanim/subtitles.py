@@ -12,6 +12,14 @@ class Cue(NamedTuple):
     text: str
 
 
+class CardCue(Cue):
+    """A cue whose text is also shown full-size on a card (title, takeaway), not as a caption:
+    the burned-in band and the poster skip it. A .vtt keeps no such mark (gdanim.clips asks the
+    lesson plan which texts are cards)."""
+
+    __slots__ = ()
+
+
 def _stamp(seconds: float, sep: str) -> str:
     ms = int(round(max(seconds, 0.0) * 1000))
     h, rest = divmod(ms, 3_600_000)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from gdanim.render import frame_rate, frame_size, probe, run_ffmpeg
+from gdanim.subtitles import CardCue
 
 WEB_MAX_FPS = 30  # loops asked for no frame rate keep the render's, up to this
 # Chosen by measurement against the lossless frames (scripts/bench_web.py --sweep, README): AV1
@@ -82,17 +83,12 @@ def poster_time(cues: list, duration: float) -> float:
     """When a poster should be taken: the end of the longest caption beat (its picture drawn,
     its caption still up), else the middle of the video. Title and takeaway cards are skipped:
     a title is not the lesson, and the takeaway dims it."""
-    captions = [c for c in cues if not _on_card(c)] or list(cues)
+    captions = [c for c in cues if not isinstance(c, CardCue)] or list(cues)
     if not captions:
         return duration / 2
     top = max(c.end - c.start for c in captions)
     longest = next(c for c in captions if c.end - c.start >= top - TIE)  # the first, of equals
     return min(max(longest.end - POSTER_MARGIN, longest.start, 0.0), max(duration - POSTER_MARGIN, 0.0))
-
-
-def _on_card(cue) -> bool:
-    """Whether a cue's text is on a full-screen card (gdanim.visual.lesson.CardCue)."""
-    return type(cue).__name__ == "CardCue"
 
 
 class Psnr(NamedTuple):

@@ -16,7 +16,7 @@ from gdanim.burn import band_height, caption_band, caption_cues, font_px, wrap
 from gdanim.render import GIF_STEPS, OutputSettings, burns_band, encode_gif, ffmpeg_exe
 from gdanim.slides import cues_from_subtitles
 from gdanim.subtitles import Cue
-from gdanim.visual.lesson import CardCue
+from gdanim.subtitles import CardCue
 from gdanim.visual.theme import THEME
 
 ROOT = Path(__file__).resolve().parents[1]

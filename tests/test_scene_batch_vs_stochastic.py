@@ -122,7 +122,7 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
     cue (its caption's fade-out just after), and no other play overlaps a caption."""
     from test_visual import assert_beats_own_their_plays, beat_plays
 
-    from gdanim.visual.lesson import CardCue
+    from gdanim.subtitles import CardCue
 
     cues, plays = beat_plays(BatchVsStochastic, Params(**values), tmp_path)
     captions = [c for c in cues if not isinstance(c, CardCue)]

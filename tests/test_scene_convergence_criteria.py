@@ -139,7 +139,7 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, overrides
     every play inside a beat lies within its cue, and no play outside a beat overlaps a caption."""
     from test_visual import assert_beats_own_their_plays, beat_plays
 
-    from gdanim.visual.lesson import CardCue
+    from gdanim.subtitles import CardCue
 
     cues, plays = beat_plays(ConvergenceCriteria, Params(**overrides), tmp_path)
     captions = [c for c in cues if not isinstance(c, CardCue)]

@@ -145,7 +145,7 @@ def test_pausing_at_the_end_of_a_cue_shows_that_cues_picture(tmp_path, values):
     And something plays under every caption (no dead picture), and lighting rows leaves the board whole."""
     from test_visual import assert_beats_own_their_plays, beat_plays
 
-    from gdanim.visual.lesson import CardCue
+    from gdanim.subtitles import CardCue
 
     class Watched(OptimizerRace):  # what the scene holds at its end
         def tear_down(self):

@@ -123,7 +123,8 @@ def beat_plays(cls, params, out_dir):
 def assert_beats_own_their_plays(cues, plays) -> None:
     """Nothing of the next beat is drawn while a caption is up: every play inside a beat lies
     within its cue (its caption's fade-out just after), and no other play overlaps a caption."""
-    from gdanim.visual.lesson import FADE, CardCue
+    from gdanim.subtitles import CardCue
+    from gdanim.visual.lesson import FADE
 
     captions = [c for c in cues if not isinstance(c, CardCue)]
     assert captions

@@ -52,7 +52,7 @@ def render(out: Path, *args, env=None):
 
 
 def test_the_poster_shows_the_end_of_the_longest_caption_beat():
-    from gdanim.visual.lesson import CardCue
+    from gdanim.subtitles import CardCue
 
     cues = [CardCue(0.0, 3.0, "Title: a long title card"), Cue(3.4, 5.4, "short"), Cue(5.8, 9.8, "longest"),
             Cue(10.2, 12.2, "short again"), CardCue(12.6, 30.0, "Takeaway: the longest cue of all")]
@@ -60,7 +60,7 @@ def test_the_poster_shows_the_end_of_the_longest_caption_beat():
 
 
 def test_a_poster_without_captions_is_the_middle_and_never_past_the_end():
-    from gdanim.visual.lesson import CardCue
+    from gdanim.subtitles import CardCue
 
     assert poster_time([], 8.0) == 4.0
     assert poster_time([Cue(0.0, 9.0, "runs past the end")], 5.0) == pytest.approx(5.0 - POSTER_MARGIN)

@@ -15,7 +15,7 @@ from typing import ClassVar
 from manim import FadeIn, FadeOut, FullScreenRectangle, ThreeDScene, ValueTracker, config
 
 from gdanim.lessons.plan import takeaway_cue, title_cue
-from gdanim.subtitles import Cue
+from gdanim.subtitles import CardCue, Cue
 from gdanim.visual.camera import SurfaceCamera
 from gdanim.visual.narration import Caption, TakeawayCard, TitleCard
 from gdanim.visual.theme import THEME
@@ -24,12 +24,6 @@ from gdanim.visual.tracer import BallSpread, TrajectoryTracer, camera_view
 FADE = 0.4  # seconds for caption and card transitions
 READING_CHARS_PER_SECOND = 15  # a caption stays up at least this long before the next one
 MIN_CAPTION_SECONDS = 2.0
-
-
-class CardCue(Cue):
-    """A cue whose text is also shown full-size on a card (title, takeaway), not as a caption."""
-
-    __slots__ = ()
 
 
 class BeatClock:
