@@ -88,7 +88,7 @@ def burn_filters(cues: list[Cue], width: int, height: int, script: Path) -> str 
     band = caption_band(cues, width, height)
     if not band:
         return None
-    from gdanim.visual.theme import THEME
+    from gdanim.theme import THEME
 
     px = font_px(height)
     events = []

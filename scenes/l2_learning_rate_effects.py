@@ -20,7 +20,7 @@ from gdanim.lessons.learning_rate_effects import Params, plan
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.lesson import LessonScene
 from gdanim.visual.loss_curve import LossCurve
-from gdanim.visual.theme import THEME, ordered_run_colors
+from gdanim.theme import THEME, ordered_run_colors
 from gdanim.visual.tracer import TrajectoryTracer
 
 ROW_WIDTH = 13.4  # the panels' row spans the frame less a margin

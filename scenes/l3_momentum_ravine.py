@@ -20,7 +20,7 @@ from gdanim.visual.emphasis import Pulse
 from gdanim.visual.equation import SYMBOL_ROLES, EquationCard
 from gdanim.visual.lesson import FADE, LessonScene
 from gdanim.visual.lookahead import LookaheadGhost
-from gdanim.visual.theme import THEME, optimizer_color
+from gdanim.theme import THEME, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
 
 MAP_WIDTH = 7.6

@@ -20,7 +20,7 @@ from gdanim.visual.contours import ContourMap
 from gdanim.visual.leaderboard import Leaderboard
 from gdanim.visual.lesson import LessonScene
 from gdanim.visual.loss_curve import LossCurve
-from gdanim.visual.theme import THEME
+from gdanim.theme import THEME
 from gdanim.visual.tracer import TrajectoryTracer
 from gdanim.wording import optimizer_name
 

@@ -16,7 +16,7 @@ from gdanim.visual.contours import ContourMap
 from gdanim.visual.equation import EquationCard
 from gdanim.visual.lesson import LessonScene
 from gdanim.visual.step_bars import HistoryMarker, StepBars, StepHistory
-from gdanim.visual.theme import THEME, optimizer_color
+from gdanim.theme import THEME, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
 from gdanim.wording import landscape_name, optimizer_name
 

@@ -19,7 +19,7 @@ from gdanim.visual.contours import ContourMap
 from gdanim.visual.lesson import LessonScene
 from gdanim.visual.regression_plot import (FitLegend, FittedLine, RegressionPlot, fit_at, frame_labels,
                                           sampled_samples)
-from gdanim.visual.theme import THEME, optimizer_color
+from gdanim.theme import THEME, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
 from gdanim.wording import landscape_name
 

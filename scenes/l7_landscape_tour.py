@@ -22,7 +22,7 @@ from gdanim.visual.contours import ContourMap
 from gdanim.visual.framing import fit_to_screen
 from gdanim.visual.lesson import FADE, LessonScene
 from gdanim.visual.surface import MARK_OUTLINE_EXTRA_WIDTH, MARK_RADIUS, MARK_WIDTH, LossSurface
-from gdanim.visual.theme import THEME
+from gdanim.theme import THEME
 from gdanim.visual.tracer import TrajectoryTracer
 
 STAGE_CENTER = np.array([0.0, 0.2, 0.0])  # middle band, between the heading and the captions

@@ -19,7 +19,7 @@ from gdanim.lessons.convergence_criteria import RULES, Params, fired_rule, plan,
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.criteria_panel import CriteriaPanel
 from gdanim.visual.lesson import LessonScene
-from gdanim.visual.theme import THEME, ordered_run_colors
+from gdanim.theme import THEME, ordered_run_colors
 from gdanim.visual.tracer import TrajectoryTracer
 from gdanim.wording import GRAD_NORM, landscape_name
 

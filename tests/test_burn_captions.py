@@ -17,7 +17,7 @@ from gdanim.render import GIF_STEPS, OutputSettings, burns_band, encode_gif, ffm
 from gdanim.slides import cues_from_subtitles
 from gdanim.subtitles import Cue
 from gdanim.subtitles import CardCue
-from gdanim.visual.theme import THEME
+from gdanim.theme import THEME
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "GDANIM_SCENE_MODULES": "tests.scenes_for_tests.narrated", "PYTHONPATH": str(ROOT)}

@@ -144,13 +144,13 @@ def test_formulas_read_as_html_text():
     assert formula_html(r"\left(4 + \tfrac{x^4}{3}\right)x^2") == "(4 + x<sup>4</sup>/3)x<sup>2</sup>"
 
 
-def test_theme_read_without_manim_is_the_videos_theme():
-    from gdanim.visual.theme import THEME
+def test_the_page_takes_the_videos_theme_without_manim():
+    from gdanim.theme import THEME
 
     colors = theme_colors()
     assert colors["background"] == THEME.background and colors["status"]["converged"] == THEME.status_colors["converged"]
     assert [c for _, c in colors["colorscale"]] == list(THEME.surface_colors)
-    code = ("import sys; from gdanim.explore import ExplorerSpec, explorer_data; "
+    code = ("import sys; from gdanim.explore import ExplorerSpec, explorer_data, theme_colors; theme_colors(); "
             "explorer_data(ExplorerSpec.checked('bowl', steps=5)); assert 'manim' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -27,7 +27,7 @@ from gdanim.visual.criteria_panel import (  # noqa: E402
     tolerance_tex,
     value_text,
 )
-from gdanim.visual.theme import THEME  # noqa: E402
+from gdanim.theme import THEME  # noqa: E402
 from scenes.l8_convergence_criteria import ConvergenceCriteria  # noqa: E402
 
 P = Params()

@@ -17,7 +17,7 @@ from gdanim.visual.contours import ContourMap  # noqa: E402
 from gdanim.visual.loss_curve import LossCurve  # noqa: E402
 from gdanim.visual.tracer import TrajectoryTracer  # noqa: E402
 from gdanim.visual.narration import Caption  # noqa: E402
-from gdanim.visual.theme import ordered_run_colors  # noqa: E402
+from gdanim.theme import ordered_run_colors  # noqa: E402
 from scenes.l2_learning_rate_effects import (  # noqa: E402
     PANEL_GAP,
     PANEL_HEIGHT,

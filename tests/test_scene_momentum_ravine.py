@@ -15,7 +15,7 @@ from gdanim.render import dry_run_cues  # noqa: E402
 from gdanim.visual.arrows import step_vector  # noqa: E402
 from gdanim.visual.contours import ContourMap  # noqa: E402
 from gdanim.visual.lookahead import LookaheadGhost, dash_segments  # noqa: E402
-from gdanim.visual.theme import THEME  # noqa: E402
+from gdanim.theme import THEME  # noqa: E402
 from scenes.l3_momentum_ravine import (  # noqa: E402
     GHOST_KEY,
     LOOKAHEAD_SLOPE_KEY,

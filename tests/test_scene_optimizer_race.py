@@ -12,7 +12,7 @@ from gdanim.display import inside_domain, shown_steps  # noqa: E402
 from gdanim.render import dry_run_cues  # noqa: E402
 from gdanim.lessons.optimizer_race import NOT_YET  # noqa: E402
 from gdanim.visual.leaderboard import GLYPHS, GlyphWriter, Leaderboard, status_text  # noqa: E402
-from gdanim.visual.theme import THEME  # noqa: E402
+from gdanim.theme import THEME  # noqa: E402
 from scenes.l4_optimizer_race import OptimizerRace, Params, plan  # noqa: E402
 
 DIVERGING = dict(optimizers=["gd", "adam", "rmsprop"], lrs={"gd": 0.01})  # GD at 5x its stable rate

@@ -9,7 +9,7 @@ from manim.utils.bezier import bezier  # noqa: E402
 
 from gdanim.landscapes import get_landscape  # noqa: E402
 from gdanim.visual.surface import LossSurface, grid_through, handles_through, ramp_color  # noqa: E402
-from gdanim.visual.theme import THEME  # noqa: E402
+from gdanim.theme import THEME  # noqa: E402
 
 SIDE_SAMPLES = np.linspace(0.0, 1.0, 21)
 

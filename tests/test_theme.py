@@ -11,7 +11,7 @@ import pytest
 from coloraide import Color
 
 from gdanim.optimizers import OPTIMIZERS
-from gdanim.visual.theme import THEME, ordered_run_colors
+from gdanim.theme import THEME, ordered_run_colors
 
 ON_MAP = 25  # a colour drawn on a map or surface vs every colour of that map
 TOGETHER = 20  # two colours drawn together

@@ -9,7 +9,7 @@ from gdanim.visual.live import LiveShape
 from gdanim.visual.loss_curve import LossCurve
 from gdanim.visual.narration import Caption, TakeawayCard, TitleCard, wrap_caption
 from gdanim.visual.surface import LossSurface
-from gdanim.visual.theme import THEME, Theme, optimizer_color
+from gdanim.theme import THEME, Theme, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
 
 __all__ = ["HUD", "UPDATE_RULES", "Caption", "ContourMap", "EquationCard", "LessonScene",

@@ -8,7 +8,7 @@ from manim import Cross, ManimColor, Rectangle, VGroup, VMobject, interpolate_co
 
 from gdanim.display import HeightScale, domain_grid
 from gdanim.landscapes import Landscape
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 
 
 class ContourMap(VGroup):

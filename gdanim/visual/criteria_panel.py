@@ -20,7 +20,7 @@ from gdanim.engine import Trajectory
 from gdanim.lessons.convergence_criteria import (RULES, Reading, Tolerances, exact, fired_rule, reading,
                                                  rules_met, status, versus)
 from gdanim.visual.glyphs import GlyphWriter
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 from gdanim.wording import NUMBER_CHARS, tex
 
 RULE_NAMES = {"grad": "gradient norm", "loss": "loss change", "steps": "step budget"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, FullScreenRectangle, Line, Text, VGroup, config
 
 from gdanim.config import shown_value, wrap_command
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 
 HOLD_SECONDS = 4.0  # how long the card stays up (after its fade-in)
 VALUE_CHARS = 34  # longer values are shortened on the card (the command has them in full)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, BackgroundRectangle, MathTex, Text, VGroup
 
 from gdanim.optimizers import OPTIMIZERS
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 
 # The update rules as the lessons write them: each optimizer's spec holds its own.
 UPDATE_RULES = {name: list(spec.rule) for name, spec in OPTIMIZERS.items()}

@@ -9,7 +9,7 @@ from manim import DOWN, RIGHT, UL, Rectangle, Text, ValueTracker, VGroup, VMobje
 from gdanim.engine import Trajectory
 from gdanim.wording import GRAD_NORM, STATUS_LABELS, point, rate_value, sci
 from gdanim.visual.glyphs import GlyphWriter
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 
 POSITION_DIGITS = 3  # where the ball is: one more figure than the losses the captions quote
 

@@ -18,7 +18,7 @@ from manim import DOWN, LEFT, RIGHT, UL, Rectangle, Text, ValueTracker, VGroup, 
 from gdanim.engine import Trajectory
 from gdanim.lessons.optimizer_race import NOT_YET, diverge_steps, finish_steps, loss_text, standings
 from gdanim.visual.glyphs import GlyphWriter
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 from gdanim.wording import NUMBER_CHARS
 
 GLYPHS = NUMBER_CHARS + string.ascii_letters + ":;-+=/[]%*<>"  # labels add their own (α, ...)

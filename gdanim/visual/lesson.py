@@ -18,7 +18,7 @@ from gdanim.lessons.plan import takeaway_cue, title_cue
 from gdanim.subtitles import CardCue, Cue
 from gdanim.visual.camera import SurfaceCamera
 from gdanim.visual.narration import Caption, TakeawayCard, TitleCard
-from gdanim.visual.theme import THEME
+from gdanim.theme import THEME
 from gdanim.visual.tracer import BallSpread, TrajectoryTracer, camera_view
 
 FADE = 0.4  # seconds for caption and card transitions

@@ -10,7 +10,7 @@ import numpy as np
 from manim import DOWN, LEFT, UP, Axes, Cross, DashedLine, Line, Text, ValueTracker, VGroup, VMobject
 
 from gdanim.engine import Trajectory
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 from gdanim.wording import sci, superscript
 
 

@@ -7,7 +7,7 @@ import textwrap
 from manim import DOWN, ORIGIN, BackgroundRectangle, RoundedRectangle, Text, VGroup
 
 from gdanim.visual.live import LiveShape
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 from gdanim.wording import wrap_caption
 
 class Caption(VGroup):

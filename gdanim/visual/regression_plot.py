@@ -19,7 +19,7 @@ from gdanim.engine import Trajectory
 from gdanim.landscapes import Landscape
 from gdanim.lessons.batch_vs_stochastic import batch_size_of, gradient_evaluations, loss_text
 from gdanim.visual.live import LiveShape
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 from gdanim.wording import signed
 
 

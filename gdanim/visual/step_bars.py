@@ -17,7 +17,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, Axes, DashedLine, Dot, Line, MathTex, 
 from gdanim.lessons.adaptive_learning_rates import DIGITS
 from gdanim.visual.glyphs import GlyphWriter
 from gdanim.visual.loss_curve import axes_points, step_ticks
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 from gdanim.wording import NUMBER_CHARS, sci
 
 COORDINATES = ("x", "y")

@@ -7,7 +7,7 @@ from manim import Circle, ManimColor, ThreeDAxes, ThreeDVMobject, VGroup, interp
 
 from gdanim.display import HeightScale, inside_domain
 from gdanim.landscapes import Landscape
-from gdanim.visual.theme import THEME, Theme
+from gdanim.theme import THEME, Theme
 
 MARK_RADIUS = 0.03  # minimum rings, as a fraction of the surface width (wider than a ball)
 MARK_WIDTH = 2.5

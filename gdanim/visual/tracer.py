@@ -13,7 +13,7 @@ from manim import WHITE, Dot, ValueTracker, VGroup, VMobject
 from gdanim.display import domain_exit, draped_path, point_at
 from gdanim.engine import Trajectory
 from gdanim.visual.surface import LossSurface
-from gdanim.visual.theme import THEME
+from gdanim.theme import THEME
 
 OUTLINE_EXTRA_WIDTH = 3.0  # the trail's dark outline shows this much stroke width around it
 OUTLINE_OPACITY = 0.8
