@@ -35,6 +35,7 @@ class Theme:
     # (arrows are drawn on trails, so gradient/velocity/look-ahead avoid every optimizer colour)
     role_colors: dict = field(default_factory=lambda: {
         "gradient": "#FAAA94", "velocity": "#34FEED", "lookahead": "#3CF14C", "lr": OKABE_ITO["yellow"],
+        "best_fit": "#FF4FD8",  # a known answer (least squares) beside the runs: a magenta none of them takes
     })
     # each optimizer's colour lives on its spec (gdanim.optimizers); the theme reads it there
     optimizer_colors: dict = field(default_factory=lambda: {name: spec.color for name, spec in OPTIMIZERS.items()})

@@ -30,9 +30,9 @@ PANEL = 4.3  # height of the data plot and side of the contour map, between head
 DATA_CENTER = np.array([-4.5, 0.05, 0.0])
 MAP_CENTER = np.array([0.85, 0.05, 0.0])
 LEGEND_LEFT = 3.75  # x of the legend column's left edge
-# The best fit's colour, for its cross on the map and its dashed line on the data: a magenta far from
-# every trail (ΔE2000 >= 38 from vermillion, yellow and SGD's white) and from the grey map (>= 34).
-BEST_FIT_COLOR = "#FF4FD8"
+# The best fit's colour, for its cross on the map and its dashed line on the data: far from every
+# trail and from the grey map (tests/test_theme.py)
+BEST_FIT_COLOR = THEME.role_colors["best_fit"]
 BEST_FIT_SIZE = 0.14  # half the best-fit cross's width: its arms reach past a ball (radius 0.07)
 BEST_FIT_WIDTH = 4.0
 BEST_FIT_OUTLINE = 3.0  # extra width of its dark outline, which parts it from the trails under it

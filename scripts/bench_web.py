@@ -42,12 +42,9 @@ SWEEP = {  # name -> candidate ffmpeg codec options, for gdanim.web.encode
     **{f"av1-444 crf {crf}": [*AOM, "-crf", str(crf)] for crf in (28, 32, 36)},
     **{f"av1-444 screen crf {crf}": [*AOM, "-crf", str(crf), "-aom-params", "tune-content=screen"]
        for crf in (28, 32, 36)},
-    **{f"av1-444 screen cpu-used {cpu} crf {crf}": [*AOM, "-cpu-used", str(cpu), "-crf", str(crf),
+    **{f"av1-444 screen cpu-used {cpu} crf {crf}": [*AOM, "-cpu-used", str(cpu), "-crf", str(crf),  # last wins
                                                      "-aom-params", "tune-content=screen"]
        for cpu in (2, 4) for crf in (34, 35, 36)},
-    **{f"av1-444 screen 10-bit cpu {cpu} crf {crf}": [*AOM, "-pix_fmt", "yuv444p10le", "-cpu-used", str(cpu),
-                                                       "-crf", str(crf), "-aom-params", "tune-content=screen"]
-       for cpu in (4, 5) for crf in (34, 35, 36)},
     **{f"h264 {preset} crf {crf}": ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", str(crf), "-preset", preset,
                                     "-tune", "animation"] for crf in (20, 28) for preset in ("slow", "veryslow")},
 }

@@ -44,6 +44,7 @@ def test_delta_e_matches_sharmas_reference_pairs():
     ("optimizers", OPTIMIZER_COLORS),
     ("learning-rate runs", dict(enumerate(THEME.run_colors))),
     ("arrows", ARROWS),
+    ("the best fit", {"best_fit": THEME.role_colors["best_fit"]}),
 ])
 def test_colours_drawn_on_maps_stand_out_from_every_map_colour(group, colors):
     worst = min((delta_e(c, m), name, m) for name, c in colors.items() for m in map_colors())
@@ -54,8 +55,8 @@ def test_colours_drawn_on_maps_stand_out_from_every_map_colour(group, colors):
     ("optimizers", OPTIMIZER_COLORS),
     ("learning-rate runs", dict(enumerate(THEME.run_colors))),
     ("arrows and the trails under them", {**ARROWS, **OPTIMIZER_COLORS}),
-    ("BatchVsStochastic's runs", {"full": OPTIMIZER_COLORS["gd"], "mini": THEME.role_colors["lr"],
-                                  "sgd": OPTIMIZER_COLORS["sgd"]}),
+    ("BatchVsStochastic's runs and best fit", {"full": OPTIMIZER_COLORS["gd"], "mini": THEME.role_colors["lr"],
+                                               "sgd": OPTIMIZER_COLORS["sgd"], "best": THEME.role_colors["best_fit"]}),
 ])
 def test_colours_drawn_together_differ(group, colors):
     worst = min((delta_e(colors[a], colors[b]), a, b) for a, b in itertools.combinations(colors, 2))
