@@ -1,27 +1,32 @@
 """Momentum in a ravine: GD zig-zags across x² + 10y², momentum and Nesterov glide along it.
 
 The lesson (every sentence, every number) is ``gdanim.lessons.momentum_ravine.plan``; this
-scene draws it beat by beat: arrows, look-ahead ghost and legend read the plan's runs.
+scene draws it beat by beat: arrows, look-ahead ghost and legend read the plan's runs, and
+each value a solo caption quotes (a swing past the floor, x or the loss at either end, the
+step count) is written on screen from the beat's facts.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, BackgroundRectangle, Circle, Circumscribe, DashedLine, FadeIn,
-                   FadeOut, Line, MathTex, ShowPassingFlash, Text, VGroup, linear)
+                   FadeOut, Line, MathTex, ShowPassingFlash, Text, VGroup, VMobject, linear)
 
 from gdanim.landscapes import Landscape
-from gdanim.lessons.momentum_ravine import Params, Racer, plan
+from gdanim.lessons.momentum_ravine import Params, Racer, plan, race_terms
 from gdanim.lessons.plan import Beat, Lesson
 from gdanim.optimizers import OPTIMIZERS
 from gdanim.visual.arrows import StepArrow
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.emphasis import Pulse
+from gdanim.visual.glyphs import GlyphWriter
 from gdanim.visual.equation import SYMBOL_ROLES, EquationCard
 from gdanim.visual.lesson import FADE, LessonScene
 from gdanim.visual.lookahead import LookaheadGhost
 from gdanim.theme import THEME, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
+from gdanim.visual.value_labels import box_samples, place_clear, polyline_samples, value_tag
+from gdanim.wording import sci
 
 MAP_WIDTH = 7.6
 MAP_CENTER = np.array([-2.95, -0.05, 0.0])  # bottom edge stays above two-line captions
@@ -34,6 +39,7 @@ LOOKAHEAD_TEX = (r"\tilde\theta", r"\theta - \alpha \beta", r"\theta - \alpha\be
 GHOST_KEY = r"\text{look-ahead point } \tilde\theta = \theta - \alpha\beta v"
 LOOKAHEAD_SLOPE_KEY = r"-\alpha\nabla L(\tilde\theta) \;\text{from there}"
 PULSE_SECONDS = 1.2  # one Indicate of the thing a caption names
+MARK_SECONDS = 0.8  # the values a caption quotes fade in on the map before it ends
 
 
 class MomentumRavine(LessonScene):
@@ -44,6 +50,7 @@ class MomentumRavine(LessonScene):
 
     def construct(self):
         lesson = plan(self.params)
+        self.runs = lesson.runs
         self.show_title(lesson.title, lesson.subtitle)
         self.shown: tuple = ()  # the current beat's card, key, ball and arrows
         for beat in lesson.beats:
@@ -86,12 +93,15 @@ class MomentumRavine(LessonScene):
             card.scale_to_fit_width(COLUMN_WIDTH)
         card.to_edge(UP, buff=0.35).align_to([COLUMN_LEFT, 0, 0], LEFT)
         key.next_to(card, DOWN, buff=0.3).align_to(card, LEFT)
-        self.swap(self.shown, [card, key])
+        readout = StepReadout().next_to(key, DOWN, buff=0.3).align_to(card, LEFT)
+        self.swap(self.shown, [card, key, readout])
+        readout.follow(self.step_tracker)  # from step 0 on, once the last run has gone
         tracer, ghosts, arrows = pieces
         self.add(*ghosts)
         self.add_tracers(tracer)
         self.add(*arrows)
-        self.shown = (card, key, tracer, *ghosts, *arrows)
+        self.shown = (card, key, readout, tracer, *ghosts, *arrows)
+        self.readout = readout
         self.tracer, self.named = tracer, [*ghosts, *arrows]
         slow = beat.facts["slow"]
         # GD's slope arrow is there at step 0; momentum's carried velocity and Nesterov's
@@ -108,9 +118,15 @@ class MomentumRavine(LessonScene):
                 self.pulse(self.named, max(clock.remaining, PULSE_SECONDS), scale=1.15)
 
     def solo_steps(self, beat: Beat, racer: Racer) -> None:
-        """The rest of the solo steps, spread over the caption that tells what they did."""
+        """The rest of the solo steps, spread over the caption that tells what they did; then
+        the values it quotes appear on the map where the path takes them (they go with the run)."""
+        marks = self.value_marks(beat.facts)
         with self.beat(beat.caption) as clock:
-            self.play_steps(beat.facts["window"], clock.remaining)
+            self.play_steps(beat.facts["window"], clock.remaining - (MARK_SECONDS if marks else 0))
+            if marks:
+                self.add_fixed_in_frame_mobjects(*marks)
+                self.play(*[FadeIn(m) for m in marks], run_time=max(MARK_SECONDS, clock.remaining))
+        self.shown = (*self.shown, *marks)
 
     def solo_note(self, beat: Beat, racer: Racer) -> None:
         """How the solo run ended: its ball pulses where it stopped (or left the map)."""
@@ -121,7 +137,8 @@ class MomentumRavine(LessonScene):
         """All three from the start again, each to its stop (or the map's edge); the legend
         shows α, β and, in the results beat, each run's result."""
         p, step = self.params, self.step_tracker
-        legend, self.marks = self.legend(lesson.runs)
+        until, budget = race_terms(beat.facts["tol_grad"], beat.facts["steps"])
+        legend, self.marks = self.legend(lesson.runs, [f"each until {until},", f"at most {budget}"])
         tracers = [TrajectoryTracer(self.stage, r.drawn, 0, step, color=optimizer_color(r.name), radius=0.07,
                                     trail_width=3) for r in lesson.runs.values()]
         self.swap(self.shown, [legend])
@@ -198,6 +215,55 @@ class MomentumRavine(LessonScene):
         slope = StepArrow(self.stage, r.traj, 0, step, vector="gradient", color=THEME.role_colors["gradient"])
         return card, key, (tracer, [ghost], [slope])
 
+    # --- the values a caption quotes, on the map ----------------------------------------------
+
+    def value_marks(self, facts: dict) -> list[VGroup]:
+        """Marks for the numbers a solo caption quotes, from its facts: how far past the floor
+        the run swung (and momentum, faintly redrawn, for Nesterov's comparison), and the value
+        at the first and last point shown ('x goes from ... to ...', 'the loss goes from ...')."""
+        run = self.runs[facts["run"]]
+        momentum = self.runs["momentum"]
+        shown = run.path[: facts["window"] + 1]
+        avoid = [polyline_samples(self.stage.to_scene(shown)), *(box_samples(m) for m in self.stage.minima)]
+        self.placed = []  # this caption's labels, none over another
+        marks = []
+        if facts.get("momentum_swing_step") is not None:
+            path = momentum.path[: facts["compared"] + 1]
+            faded = faint_path(self.stage, path, optimizer_color("momentum"))
+            avoid.append(polyline_samples(self.stage.to_scene(path)))
+            marks += [faded, self.swing_mark(facts["momentum_swing_floor"], facts["momentum_swing_point"],
+                                             f"{momentum.title} {sci(facts['momentum_overshoot'])}",
+                                             optimizer_color("momentum"), avoid)]
+        if facts.get("swing_step") is not None:
+            marks.append(self.swing_mark(facts["swing_floor"], facts["swing_point"], sci(facts["overshoot"]),
+                                         THEME.text, avoid))
+        if "ends" in facts:
+            values = facts["along"] if "along" in facts else facts["loss"]
+            name = f"{facts['axis']} =" if "along" in facts else "loss"
+            marks += [self.point_label(xy, f"{name} {sci(v)}", avoid) for xy, v in zip(facts["ends"], values)]
+        return marks
+
+    def swing_mark(self, floor, point, text: str, color: str, avoid: list) -> VGroup:
+        """A dimension line from the floor to the farthest swing, its length written beside it."""
+        a, b = self.stage.to_scene(np.array([floor, point]), lift=0.03)
+        line = Line(a, b, color=color, stroke_width=2.5)
+        across = np.array([-(b - a)[1], (b - a)[0], 0.0])
+        across = 0.07 * across / (np.linalg.norm(across) or 1.0)
+        ends = VGroup(*[Line(p - across, p + across, color=color, stroke_width=2.5) for p in (a, b)])
+        avoid.append(np.linspace(a, b, 12))
+        mark = VGroup(line, ends, self.point_label(point, text, avoid, color))
+        mark.point, mark.text = np.asarray(point, dtype=float), text
+        return mark
+
+    def point_label(self, xy, text: str, avoid: list, color: str = THEME.text) -> VGroup:
+        """``text`` on a small panel beside the map point ``xy``, clear of the labels placed for
+        this caption and of the points in ``avoid`` (trails, marks) where the map allows."""
+        anchor = self.stage.to_scene(np.asarray(xy, dtype=float), lift=0.03)[0]
+        box = place_clear(value_tag(text, color), anchor, np.vstack(avoid), self.stage.frame, labels=self.placed)
+        self.placed.append(box)
+        box.point = np.asarray(xy, dtype=float)
+        return box
+
     # --- pieces --------------------------------------------------------------------------
 
     def ravine(self, land: Landscape) -> ContourMap:
@@ -244,10 +310,10 @@ class MomentumRavine(LessonScene):
         else:
             self.pulse([self.tracer.ball], max(seconds, PULSE_SECONDS), scale=1.8)
 
-    def legend(self, runs: dict[str, Racer]) -> tuple[VGroup, list[Text]]:
-        """Panel of the racers (colour, name, α, β) with room for each result mark on the right;
-        returns the panel and the marks (shown once the race is over). ``self.rows`` keeps each
-        racer's row and mark, for pulsing."""
+    def legend(self, runs: dict[str, Racer], heading: list[str]) -> tuple[VGroup, list[Text]]:
+        """Panel of the racers (colour, name, α, β) under ``heading`` (lines: when they stop), with room
+        for each result mark on the right; returns the panel and the marks (shown once the race
+        is over). ``self.rows`` keeps each racer's row and mark, for pulsing."""
         rows, marks = VGroup(), []
         for r in runs.values():
             dot = Circle(radius=0.09, color=optimizer_color(r.name), fill_opacity=1, stroke_width=0)
@@ -260,15 +326,52 @@ class MomentumRavine(LessonScene):
         right = rows.get_right()[0] + 0.4
         for row, mark in zip(rows, marks):
             mark.move_to(row[1][0]).align_to([right, 0, 0], LEFT)
-        body = VGroup(rows, *marks)
+        title = VGroup(*[Text(line, font=THEME.font, font_size=20, color=THEME.text) for line in heading])
+        title.arrange(DOWN, aligned_edge=LEFT, buff=0.1).next_to(rows, UP, buff=0.3).align_to(rows, LEFT)
+        title.text = " ".join(heading)
+        self.legend_heading = title
+        body = VGroup(title, rows, *marks)
         panel = BackgroundRectangle(body, color=THEME.panel, fill_opacity=THEME.panel_opacity, buff=0.25)
-        box = VGroup(panel, rows)
+        box = VGroup(panel, title, rows)
         shift = np.array([COLUMN_LEFT - panel.get_left()[0], 3.65 - panel.get_top()[1], 0])
         box.shift(shift)
         for mark in marks:
             mark.shift(shift)
         self.rows = {name: [row, mark] for name, row, mark in zip(runs, rows, marks)}
         return box, marks
+
+
+class StepReadout(VGroup):
+    """'step 12' under the key: the solo captions count steps ('in 12 steps', 'at step 5') that
+    the map alone does not show. The number is one VMobject rewritten from cached glyphs."""
+
+    def __init__(self, font_size: float = 28):
+        super().__init__()
+        self.writer = GlyphWriter("0123456789", font=THEME.mono, font_size=font_size)
+        word = Text("step", font=THEME.font, font_size=font_size, color=THEME.muted)
+        self.number = VMobject(fill_color=THEME.text, fill_opacity=1.0, stroke_width=0)
+        self.word = word
+        self.add(word, self.number)
+        self.shown = None
+        self.write(0)
+
+    def write(self, k: int) -> None:
+        """Rewrite the number as ``k``, on the word's baseline (the bottom of its 's')."""
+        if k != self.shown:
+            baseline = np.array([self.word.get_right()[0] + 0.2, self.word[0].get_bottom()[1], 0.0])
+            self.number.set_points(self.writer.points(str(k)) + baseline)
+            self.shown = k
+
+    def follow(self, step) -> None:
+        """Show the step tracker's whole step from now on."""
+        self.add_updater(lambda m: m.write(int(step.get_value() + 1e-9)))
+
+
+def faint_path(stage: ContourMap, path: np.ndarray, color: str) -> VMobject:
+    """A finished run redrawn thin and faint: the path another caption compares with."""
+    line = VMobject(stroke_color=color, stroke_width=2.0, stroke_opacity=0.5)
+    line.set_points_as_corners(stage.to_scene(path, lift=0.02))
+    return line
 
 
 def nesterov_card(title: str) -> EquationCard:

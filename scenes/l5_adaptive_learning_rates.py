@@ -7,17 +7,19 @@ gdanim.lessons.adaptive_learning_rates.plan; this module only draws it.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Circle, Circumscribe, FadeIn, FadeOut, Flash, Indicate, MathTex, Text, VGroup,
-                   config, linear, smooth)
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, Circumscribe, Dot, FadeIn, FadeOut, Flash, Indicate, MathTex, Text,
+                   VGroup, config, linear, smooth)
 
 from gdanim.landscapes import Landscape
-from gdanim.lessons.adaptive_learning_rates import Params, plan
+from gdanim.lessons.adaptive_learning_rates import (Params, fmt, loss_words, plan, ratio_words, start_words,
+                                                   turn_words)
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.equation import EquationCard
 from gdanim.visual.lesson import LessonScene
 from gdanim.visual.step_bars import HistoryMarker, StepBars, StepHistory
 from gdanim.theme import THEME, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
+from gdanim.visual.value_labels import place_clear, polyline_samples, value_tag
 from gdanim.wording import landscape_name, optimizer_name
 
 MAP_CENTER = np.array([-3.6, 1.4, 0.0])
@@ -30,6 +32,13 @@ RIGHT_X = 3.55  # centre of the rate column
 BARS_BUFF = 0.25  # between the frame's top and the bars
 BARS_TITLE = "Learning rate per coordinate (log scale)"
 HISTORY_TITLE = "x rate (thick), real x step |Δx| (thin), log scale"
+
+
+def loss_notes(lesson) -> list:
+    """Per run, the final loss its closing caption quotes, as it quotes it (None: not quoted)."""
+    quoted = {b.facts["optimizer"]: loss_words(b.facts["loss"]) for b in lesson.beats
+              if b.kind == "rate" and b.facts["loss_quoted"]}
+    return [quoted.get(name) for name in lesson.runs.optimizers]
 
 
 class AdaptiveLearningRates(LessonScene):
@@ -52,6 +61,7 @@ class AdaptiveLearningRates(LessonScene):
         card, card_of = None, None
         held = False
         self.panels = []  # what spread() keeps whole: the rate panels and the runs, once drawn
+        self.tags = []  # the values the current closing caption quotes, on the history
 
         self.show_title(lesson.title, lesson.subtitle)
         for n, beat in enumerate(lesson.beats):
@@ -60,15 +70,18 @@ class AdaptiveLearningRates(LessonScene):
             first, last = n == group[0], n == group[-1]
             if beat.kind == "intro":
                 stage, heading, ring = self.course(land, traj.positions[0, 0])
+                start = self.start_label(stage, ring, beat.facts)
                 self.play(FadeIn(stage), FadeIn(heading), FadeIn(ring), run_time=0.8)
                 with self.beat(beat.caption) as clock:
-                    # each run's colour pulses on the common start, then the landscape is named
+                    # each run's colour pulses on the common start, its point and loss are written
+                    # beside it, then the landscape is named
                     self.spread(clock, *[(1, lambda c=c: [Indicate(ring, color=c, scale_factor=2.0)])
                                          for c in colors],
+                                (1, lambda: self.reveal(start)),
                                 (2, lambda: [Circumscribe(heading, color=THEME.text)]))
             elif beat.kind == "bars":
                 bars = StepBars(runs.rates, step, names, colors, bar_width=2.7, bar_height=0.18,
-                                font_size=18, title=BARS_TITLE)
+                                font_size=18, title=BARS_TITLE, notes=loss_notes(lesson))
                 history = StepHistory(runs.rates[:, :, 0], step, colors, thin=runs.moves[:, :, 0],
                                       width=5.2, height=1.35)
                 history_title = Text(HISTORY_TITLE, font=THEME.font, font_size=16, color=THEME.text)
@@ -86,11 +99,13 @@ class AdaptiveLearningRates(LessonScene):
                                             stop_at_exit=runs.gone[i])
                            for i, c in enumerate(colors)]
                 self.bars, self.history, self.tracers, self.colors, self.runs = bars, history, tracers, colors, runs
+                self.names = names
                 self.panels = [bars, history, *tracers]
                 self.add_overlay(bars, history)
                 self.add_fixed_in_frame_mobjects(history_title)
                 self.add_tracers(*tracers)
-                self.play(FadeIn(bars), FadeIn(history), FadeIn(history_title), run_time=0.8)
+                self.play(FadeIn(bars), FadeIn(history), FadeIn(history_title), FadeOut(start), run_time=0.8)
+                self.remove_fixed_in_frame_mobjects(start)
                 with self.beat(beat.caption) as clock:
                     # each run's pair of bars in turn: its rate on x, its rate on y
                     self.spread(clock, *[(1, lambda i=i: [Indicate(VGroup(*bars.bars[i]), color=THEME.text)])
@@ -127,13 +142,14 @@ class AdaptiveLearningRates(LessonScene):
                     # the rule of the run the caption speaks of (its rate, its factor), swapped in between beats
                     card_of = beat.facts["optimizer"]
                     card = self.swap_card(card, card_of, runs.labels[i])
+                self.clear_tags()  # the last caption's values, before this one's
                 with self.beat(beat.caption) as clock:
                     if beat.kind == "rate":
-                        self.quote_rate(clock, beat.facts["trend"], i, first)
+                        self.quote_rate(clock, beat.facts, i, first)
                     elif beat.kind == "steps":
                         self.quote_steps(clock, beat.facts, first, last)
                     else:
-                        self.quote_contrast(clock, i, first, last, card)
+                        self.quote_contrast(clock, beat.facts, i, first, last, card)
         self.show_takeaway(lesson.takeaway)
 
     # --- pointing at what a caption names ----------------------------------------------------
@@ -173,20 +189,52 @@ class AdaptiveLearningRates(LessonScene):
         """Run ``i``'s x bar and the value written beside it, flashed."""
         return [Indicate(VGroup(self.bars.bars[i][0], self.bars.labels[i][0]), color=THEME.text)]
 
-    def quote_rate(self, clock, t, i: int, first: bool) -> None:
+    def quote_rate(self, clock, facts: dict, i: int, first: bool) -> None:
         """A run's x rate from step 1 through its turn (dip, peak) to its last step, a dot riding
-        its thick line; then its bar and value (the last rate) and its ball (the loss). A later
-        caption of the same run (it left the plot) points at its trail and ball."""
-        tracer, color = self.tracers[i], self.colors[i]
+        its thick line and leaving the values the caption quotes (first rate, turn, how many
+        times it rose or fell); then its bar and value (the last rate), its ball and its loss,
+        written under its name. A later caption of the same run (it left the plot) points at
+        its trail and ball."""
+        tracer, color, t = self.tracers[i], self.colors[i], facts["trend"]
         if not first or t is None:
             self.spread(clock, (1, lambda: [Indicate(tracer.trail, color=THEME.text)]),
                         (1, lambda: [Flash(tracer.ball, color=color)]))
             return
         marker = HistoryMarker(self.history, i, color=color)
-        turn = {"dipped": [t["low_step"]], "peaked": [t["high_step"]]}.get(t["case"], [])
-        self.sweep(clock, [marker], [*turn, t["steps"]], share=0.7)
-        self.spread(clock, (1, lambda: [*self.x_bar(i), Indicate(tracer.ball, scale_factor=1.8)]))
+        turn = {"dipped": t["low_step"], "peaked": t["high_step"]}.get(t["case"])
+        times = ratio_words(t["ratio"]) if "ratio" in t else ""
+        stops = [(1, fmt(t["first"]))] + ([(turn, turn_words(t))] if turn else [])
+        stops.append((t["steps"], f"{t['case']}{times}" if times else None))
+        for step, words in stops:
+            here = marker.at.get_value()
+            self.sweep(clock, [marker], [step], share=0.6 * (step - here) / max(t["steps"] - here, 1))
+            if words:
+                self.play(*self.tag(i, step, words), run_time=0.5)
+        loss = [self.bars.show_note(i)] if facts["loss_quoted"] else []
+        self.spread(clock, (1, lambda: [*self.x_bar(i), Indicate(tracer.ball, scale_factor=1.8), *loss]))
         self.drop(marker)
+
+    def tag(self, i: int, step: float, words: str, thin: bool = False) -> list:
+        """A dot on run ``i``'s line (or thin line) at ``step`` and the value ``words`` beside it,
+        clear of the history's lines and the tags already there: their fade-ins."""
+        history = self.history
+        point = history.point_at(i, step, thin)
+        dot = Dot(point, radius=0.045, color=self.colors[i])
+        lines = [polyline_samples(history.points_until(r, history.last, thn), 4)
+                 for r in range(len(self.colors)) for thn in (False, True)]
+        label = place_clear(value_tag(words, self.colors[i], font_size=18), dot, np.vstack(lines), history.axes,
+                            buff=0.06, labels=[dot, *self.tags])
+        tag = VGroup(dot, label)
+        tag.run, tag.step, tag.thin, tag.text = i, step, thin, words
+        self.tags.append(tag)
+        return self.reveal(tag)
+
+    def clear_tags(self) -> None:
+        """Fade the last caption's tags, between beats."""
+        if self.tags:
+            self.play(*[FadeOut(t) for t in self.tags], run_time=0.3)
+            self.drop(*self.tags)
+            self.tags = []
 
     def quote_steps(self, clock, facts, first: bool, last: bool) -> None:
         """The thin lines (the real steps), then the window they are quoted over, a dot per run
@@ -203,16 +251,28 @@ class AdaptiveLearningRates(LessonScene):
             band = history.window(steps - window, steps, THEME.text)
             self.add_fixed_in_frame_mobjects(band, *markers)
             self.play(FadeIn(band), *[FadeIn(m) for m in markers], run_time=0.5)
-            self.sweep(clock, markers, [steps])
+            self.sweep(clock, markers, [steps], share=0.7)
+            # each run's largest step in the window, as the caption lists it; the lowest point's
+            # value is placed first, as the chart's floor leaves it the fewest places
+            at = {i: facts["peak_steps"][self.names[i]] for i in ended}
+            lowest_first = sorted(ended, key=lambda i: history.point_at(i, at[i], thin=True)[1])
+            peaks = [self.tag(i, at[i], f"{self.names[i]} {fmt(facts['moves'][self.names[i]])}", thin=True)
+                     for i in lowest_first]
+            self.play(*[a for anims in peaks for a in anims], run_time=max(0.5, clock.remaining))
             self.drop(band, *markers)
 
-    def quote_contrast(self, clock, i: int, first: bool, last: bool, card) -> None:
+    def quote_contrast(self, clock, facts: dict, i: int, first: bool, last: bool, card) -> None:
         """A rate that grew beside a step that shrank: two dots ride the run's thick and thin
-        lines from step 1 to its end, then its x bar; then the rule on the card that makes a
-        step of the rate, and the thin line it made."""
+        lines from step 1 to its end, leaving the values quoted (the first step, the largest
+        recent one, how many times the rate rose), then its x bar; then the rule on the card
+        that makes a step of the rate, and the thin line it made."""
         if first:
             rate, move = (HistoryMarker(self.history, i, thin=thin, color=self.colors[i]) for thin in (False, True))
-            self.sweep(clock, [rate, move], [self.history.last], share=0.5 if last else 0.75)
+            self.play(*self.tag(i, 1, fmt(facts["moves"][0]), thin=True), run_time=0.5)
+            self.sweep(clock, [rate, move], [self.history.last], share=0.4 if last else 0.6)
+            times = ratio_words(facts["ratio"]) if facts["ratio"] else ""
+            self.play(*self.tag(i, facts["peak_step"], fmt(facts["moves"][1]), thin=True),
+                      *(self.tag(i, self.history.last, f"rose{times}") if times else []), run_time=0.5)
             self.spread(clock, (1, lambda: self.x_bar(i)), leave=2 if last else 0)
             self.drop(rate, move)
         if last:
@@ -235,6 +295,17 @@ class AdaptiveLearningRates(LessonScene):
         ring = Circle(radius=0.12, stroke_color=THEME.text, stroke_width=2).move_to(stage.to_scene(start)[0])
         self.add_fixed_in_frame_mobjects(heading)
         return stage, heading, ring
+
+    def start_label(self, stage: ContourMap, ring: Circle, facts: dict) -> VGroup:
+        """The common start and its loss, as the first caption quotes them, on a small panel
+        beside the start's ring, on the map."""
+        where, loss = start_words(facts["start"], facts["loss"])
+        return place_clear(value_tag(f"{where}, loss {loss}"), ring, np.zeros((0, 3)), stage.frame)
+
+    def reveal(self, *mobjects) -> list:
+        """Fade-ins of frame-fixed labels, added to the scene only now (not before their beat)."""
+        self.add_fixed_in_frame_mobjects(*mobjects)
+        return [FadeIn(m) for m in mobjects]
 
     def swap_card(self, old, name: str, label: str):
         """Replace the update-rule card under the map with ``name``'s, titled ``label``."""

@@ -20,6 +20,8 @@ from gdanim.visual.step_bars import (  # noqa: E402
     tracker_index,
     value_label,
 )
+from gdanim.visual.value_labels import box_samples, clearance  # noqa: E402
+from gdanim.wording import sci  # noqa: E402
 from scenes.l5_adaptive_learning_rates import BARS_TITLE, AdaptiveLearningRates  # noqa: E402
 
 P = Params()
@@ -231,3 +233,103 @@ def test_highlights_leave_the_panels_whole_and_live(tmp_path):
     for i, x in enumerate(seen["x"]):
         want = lesson.runs.rates[i, -1, 0]
         assert x == pytest.approx(seen["scale"] * seen["bar_length"](want), abs=1e-9)
+
+
+# --- the values the captions quote, on screen when they end -----------------------------------
+
+QUOTED = [{}, {"optimizers": ["adagrad", "rmsprop"], "steps": 80, "first_steps": 5, "run_seconds": 3.0},
+          {"optimizers": ["adam", "rmsprop"], "start": (-2.2, 1.2), "steps": 150}]
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quoted_pictures(tmp_path, p):
+    """Dry run: the start label, every tag with the caption it was drawn under, and the bars."""
+    seen = {"tags": []}
+
+    class Probe(AdaptiveLearningRates):
+        def start_label(self, stage, ring, facts):
+            seen["start"] = label = super().start_label(stage, ring, facts)
+            seen["ring"] = ring.get_center()
+            return label
+
+        def tag(self, i, step, words, thin=False):
+            animations = super().tag(i, step, words, thin)
+            seen["tags"].append((one_line(self.open_beat), self.tags[-1]))
+            seen["history"] = self.history
+            return animations
+
+        def show_takeaway(self, text, hold=6.0):
+            seen["bars"] = self.bars
+            super().show_takeaway(text, hold)
+
+    dry_run_cues(Probe, p, out_dir=tmp_path)
+    return seen
+
+
+def engine_runs(p):
+    from gdanim.landscapes import get_landscape
+
+    land = get_landscape(p.landscape)
+    start = land.default_start if p.start is None else p.start
+    lrs = {"adagrad": 0.1, "rmsprop": 0.01, "adam": 0.1}
+    return land, start, [simulate(land, n, start, p.steps, lr=p.lrs.get(n, lrs[n]), tol_grad=0.0)
+                         for n in p.optimizers]
+
+
+@pytest.mark.parametrize("values", QUOTED)
+def test_every_value_a_closing_caption_quotes_is_written_at_its_step(tmp_path, values):
+    """Issue: 'loss 0.049', 'dipped to 0.0063 at step 57', 'AdaGrad 0.00237' were true but on
+    no screen. Each tag says what its caption says, sits on its run's line at the step it names,
+    and the value there is the engine's; each run's loss is under its name once quoted."""
+    p = Params(**values)
+    land, start, refs = engine_runs(p)
+    lesson = plan(p)
+    seen = quoted_pictures(tmp_path, p)
+    captions = [one_line(b.caption) for b in lesson.beats]
+
+    where, loss = seen["start"].text.split(", loss ")
+    assert f"from {where}, where the {land.title} loss is {loss}." in captions[0]
+    assert where == f"({start[0]:g}, {start[1]:g})".replace("-", "−") and loss == sci(land.value(np.array(start)), 3)
+    assert 0.1 < clearance(seen["start"], seen["ring"]) < 0.5  # beside the start's ring, not over it
+
+    history = seen["history"]
+    kinds = set()
+    for caption, tag in seen["tags"]:
+        assert tag.text in caption
+        t = refs[tag.run]
+        rate, move = t.step_scale[0, :, 0], np.abs(np.diff(t.positions[0, :, 0]))
+        np.testing.assert_allclose(tag[0].get_center(), history.point_at(tag.run, tag.step, tag.thin), atol=1e-9)
+        number = tag.text.split()[0] if tag.text[0].isdigit() else tag.text.split()[-1]
+        if tag.text.startswith(("fell", "rose")):  # how many times the x rate changed, first to last
+            assert number == f"{sci(max(rate[-1] / rate[0], rate[0] / rate[-1]), 2)}×" and tag.step == p.steps
+            kinds.add("ratio")
+        elif tag.thin:  # a real step |Δx|
+            assert number == sci(move[tag.step - 1], 3)
+            kinds.add("step")
+        else:  # a rate: the first, or the turn at its step
+            assert number == sci(rate[tag.step - 1], 3)
+            if " at step " in tag.text:
+                assert int(tag.text.split()[-1]) == tag.step
+                assert tag.step - 1 in (int(np.argmin(rate)), int(np.argmax(rate)))
+                kinds.add("turn")
+            else:
+                assert tag.step == 1
+                kinds.add("first")
+    assert {"first", "step"} <= kinds
+    for caption in {c for c, _ in seen["tags"]}:  # the tags of one caption do not cover each other
+        labels = [tag[1] for c, tag in seen["tags"] if c == caption]
+        lo, hi = history.axes.get_corner(manim.DL)[:2] - 1e-6, history.axes.get_corner(manim.UR)[:2] + 1e-6
+        assert all(np.all(a.get_corner(manim.DL)[:2] >= lo) and np.all(a.get_corner(manim.UR)[:2] <= hi)
+                   for a in labels), caption  # on the chart
+        for n, a in enumerate(labels):
+            assert all(clearance(a, box_samples(b)) > 0 for b in labels[n + 1:]), caption
+
+    bars = seen["bars"]
+    for i, (name, t) in enumerate(zip(p.optimizers, refs)):
+        note = f"loss {sci(t.losses[0, p.steps])}"
+        assert bars.note_texts[i] == note and bars.notes[i].get_fill_opacity() == 1.0
+        said = [c for c, b in zip(captions, lesson.beats) if b.kind == "rate" and b.facts["optimizer"] == name]
+        assert f"; {note}." in said[0]

@@ -158,6 +158,16 @@ def fmt(value: float) -> str:
     return sci(float(value), DIGITS)
 
 
+def loss_words(loss: float) -> str:
+    """'loss 0.049': a run's final loss as its closing caption and the bars panel both write it."""
+    return f"loss {sci(loss)}"
+
+
+def start_words(start, loss: float) -> tuple[str, str]:
+    """The common start and its loss, as the first caption and the label at the start write them."""
+    return point(start), sci(loss, 3)
+
+
 def trend(s: Story) -> dict:
     """How the x rate went over the steps taken, in the words the caption uses.
 
@@ -175,16 +185,28 @@ def trend(s: Story) -> dict:
     if len({fmt(v) for v in r}) == 1:
         return {**facts, "case": "stayed", "text": f"x rate stayed at {fmt(first)} for {s.taken} steps"}
     if fmt(r[lo]) not in (fmt(first), fmt(last)):
-        return {**facts, "case": "dipped", "text": f"x rate dipped from {fmt(first)} to {fmt(r[lo])} at step "
-                                                   f"{lo + 1}, then rose to {fmt(last)} by step {s.taken}"}
+        facts["case"] = "dipped"
+        return {**facts, "text": f"x rate dipped from {fmt(first)} to {turn_words(facts)}, "
+                                 f"then rose to {fmt(last)} by step {s.taken}"}
     if fmt(r[hi]) not in (fmt(first), fmt(last)):
-        return {**facts, "case": "peaked", "text": f"x rate rose from {fmt(first)} to {fmt(r[hi])} at step "
-                                                   f"{hi + 1}, then fell to {fmt(last)} by step {s.taken}"}
+        facts["case"] = "peaked"
+        return {**facts, "text": f"x rate rose from {fmt(first)} to {turn_words(facts)}, "
+                                 f"then fell to {fmt(last)} by step {s.taken}"}
     ratio = max(last / first, first / last)
-    times = f" {sci(ratio, 2)}×" if 2 <= ratio < 1e4 else ""
     case = "rose" if last > first else "fell"
     return {**facts, "case": case, "ratio": ratio,
-            "text": f"x rate {case}{times} from {fmt(first)} to {fmt(last)} by step {s.taken}"}
+            "text": f"x rate {case}{ratio_words(ratio)} from {fmt(first)} to {fmt(last)} by step {s.taken}"}
+
+
+def ratio_words(ratio: float) -> str:
+    """' 5.6×' after 'rose' or 'fell', said only from 2× to 10⁴×; '' otherwise."""
+    return f" {sci(ratio, 2)}×" if 2 <= ratio < 1e4 else ""
+
+
+def turn_words(t: dict) -> str | None:
+    """'0.0063 at step 57': the inner low or high a dipped or peaked trend quotes (None otherwise)."""
+    key = {"dipped": "low", "peaked": "high"}.get(t["case"])
+    return None if key is None else f"{fmt(t[key])} at step {t[key + '_step']}"
 
 
 def never_rose(s: Story) -> bool:
@@ -206,7 +228,15 @@ def recent_window(steps: int) -> int:
 
 def recent_step(s: Story) -> float:
     """The largest real x step |Δx| over the run's last ``recent_window`` steps."""
-    return float(s.moves[-recent_window(s.taken):, 0].max())
+    return recent_peak(s)[1]
+
+
+def recent_peak(s: Story) -> tuple[int, float]:
+    """(step, |Δx|) of the largest real x step over the run's last ``recent_window`` steps:
+    where the scene writes the value the captions quote."""
+    window = recent_window(s.taken)
+    k = int(np.argmax(s.moves[-window:, 0]))
+    return s.taken - window + k + 1, float(s.moves[s.taken - window + k, 0])
 
 
 def contrast(s: Story) -> bool:
@@ -242,13 +272,14 @@ def plan(p: Params) -> Lesson:
     else:
         title = "One learning rate for every coordinate"
         subtitle = f"{listing(names)} {'applies' if len(names) == 1 else 'apply'} the same α to x and y"
+    where, loss_at_start = start_words(start, loss0)
     if len(stories) == 1:
-        intro = (f"{capitalized(names[0])} starts from {point(start)}, where the {landscape_name(land)} "
-                 f"loss is {sci(loss0, 3)}.")
+        intro = (f"{capitalized(names[0])} starts from {where}, where the {landscape_name(land)} "
+                 f"loss is {loss_at_start}.")
     else:
         kind = "adaptive optimizers" if len(adaptive) == len(stories) else "optimizers"
         intro = (f"{number_word(len(stories), capital=True)} {kind}, {listing(names)}, start from "
-                 f"{point(start)}, where the {landscape_name(land)} loss is {sci(loss0, 3)}.")
+                 f"{where}, where the {landscape_name(land)} loss is {loss_at_start}.")
     beats = [Beat("intro", intro, {"optimizers": list(p.optimizers), "start": start, "loss": loss0,
                                    "adaptive": adaptive})]
 
@@ -284,13 +315,14 @@ def plan(p: Params) -> Lesson:
         elif s.diverged_at is not None:
             parts = [f"{capitalized(s.name)}'s {t['text']}; it {left}diverged at step {s.diverged_at}."]
         else:
-            parts = [f"{capitalized(s.name)}'s {t['text']}; loss {sci(s.loss)}."]
+            parts = [f"{capitalized(s.name)}'s {t['text']}; {loss_words(s.loss)}."]
             if s.left_at is not None and s.back_at is None:
                 parts.append(f"It left the plot at step {s.left_at} and ended outside it.")
             elif s.left_at is not None:
                 parts.append(f"It left the plot at step {s.left_at}, and from step {s.back_at} on stayed inside.")
         facts = {"optimizer": s.optimizer, "trend": t, "loss": s.loss, "diverged_at": s.diverged_at,
-                 "left_at": s.left_at, "back_at": s.back_at}
+                 "left_at": s.left_at, "back_at": s.back_at,
+                 "loss_quoted": t is not None and s.diverged_at is None}
         beats += [Beat("rate", text, facts) for text in pack_captions(parts)]
 
     ended = [s for s in stories if s.diverged_at is None and s.taken == p.steps]
@@ -305,14 +337,15 @@ def plan(p: Params) -> Lesson:
             parts = [f"Thin line: the real x step |Δx|, {fmt(moves[names[0]])} {when}."]
         else:
             parts = ["Thin lines: the real x step |Δx|.", f"{capitalized(when)}: {listed}."]
-        beats += [Beat("steps", text, {"step": p.steps, "window": window, "moves": moves})
+        peaks = {s.name: recent_peak(s)[0] for s in ended}
+        beats += [Beat("steps", text, {"step": p.steps, "window": window, "moves": moves, "peak_steps": peaks})
                   for text in pack_captions(parts)]
 
     for s in stories:
         if not contrast(s):
             continue
         t = trend(s)
-        times = f" {sci(t['ratio'], 2)}×" if "ratio" in t and 2 <= t["ratio"] < 1e4 else ""
+        times = ratio_words(t["ratio"]) if "ratio" in t else ""
         window = recent_window(s.taken)
         to = fmt(recent_step(s)) if window == 1 else f"at most {fmt(recent_step(s))} over the last {window} steps"
         parts = [f"{capitalized(s.name)}'s x rate rose{times}, yet its x step shrank from {fmt(s.moves[0, 0])} to {to}."]
@@ -322,7 +355,8 @@ def plan(p: Params) -> Lesson:
             parts.append(f"On x, a step is the rate times {what}, and {sym} shrank by more than the rate grew.")
         beats += [Beat("contrast", text, {"optimizer": s.optimizer, "factor": s.factor_holds,
                                           "rates": (float(s.rates[0, 0]), float(s.rates[-1, 0])),
-                                          "moves": (float(s.moves[0, 0]), recent_step(s))})
+                                          "moves": (float(s.moves[0, 0]), recent_step(s)),
+                                          "ratio": t.get("ratio"), "peak_step": recent_peak(s)[0]})
                   for text in pack_captions(parts)]
 
     labels = tuple(f"{s.name}, {rate(s.lr)}" for s in stories)

@@ -180,14 +180,38 @@ def sign_changes(values: np.ndarray) -> int:
     return int(np.count_nonzero(s[1:] != s[:-1]))
 
 
-def overshoot(coord: np.ndarray) -> float:
-    """The largest distance past 0 after the first sign change (0 if the sign never changes)."""
+def overshoot_step(coord: np.ndarray) -> int | None:
+    """The step of the farthest swing past 0 after the first sign change (None if the sign
+    never changes): where the scene marks the overshoot a caption quotes."""
     s = np.sign(coord)
     nonzero = np.flatnonzero(s)
     if not len(nonzero):
-        return 0.0
+        return None
     flipped = np.flatnonzero(s * s[nonzero[0]] < 0)
-    return float(np.abs(coord[flipped[0]:]).max()) if len(flipped) else 0.0
+    return int(flipped[0] + np.argmax(np.abs(coord[flipped[0]:]))) if len(flipped) else None
+
+
+def overshoot(coord: np.ndarray) -> float:
+    """The largest distance past 0 after the first sign change (0 if the sign never changes)."""
+    k = overshoot_step(coord)
+    return 0.0 if k is None else float(abs(coord[k]))
+
+
+def swing_facts(path: np.ndarray, across: int, prefix: str = "") -> dict:
+    """Where a path swings farthest past the floor: its step, its point and the floor point
+    level with it (None if it never crosses), for the scene's mark of the quoted overshoot."""
+    k = overshoot_step(path[:, across])
+    if k is None:
+        return {f"{prefix}swing_step": None, f"{prefix}swing_point": None, f"{prefix}swing_floor": None}
+    point = tuple(map(float, path[k]))
+    floor = tuple(0.0 if i == across else v for i, v in enumerate(point))
+    return {f"{prefix}swing_step": k, f"{prefix}swing_point": point, f"{prefix}swing_floor": floor}
+
+
+def end_points(path: np.ndarray) -> dict:
+    """The first and last point of the shown path: where the scene writes the values a caption
+    quotes 'from ... to ...'."""
+    return {"ends": (tuple(map(float, path[0])), tuple(map(float, path[-1])))}
 
 
 def turn_backs(path: np.ndarray) -> int:
@@ -207,8 +231,8 @@ def plan(p: Params) -> Lesson:
     beats += solo_beats(gd, p, ravine, racers)
     beats += solo_beats(mom, p, ravine, racers)
     beats += solo_beats(nes, p, ravine, racers)
-    beats.append(Beat("race", f"Now all three race from the same start, each until {GRAD_NORM} < "
-                      f"{p.tol_grad:g} (at most {count(p.steps, 'step')}).",
+    until, budget = race_terms(p.tol_grad, p.steps)
+    beats.append(Beat("race", f"Now all three race from the same start, each until {until} (at most {budget}).",
                       {"tol_grad": p.tol_grad, "steps": p.steps}))
     beats.append(results_beat(racers, p))
     beats += compare_beats(racers, p)
@@ -218,6 +242,11 @@ def plan(p: Params) -> Lesson:
     subtitle = ("why a velocity beats the steepest step" if beats_gd
                 else f"{gd.title}, {mom.title} and {nes.title} from one start")
     return Lesson(title, subtitle, tuple(beats), takeaway(racers, p, ravine), racers)
+
+
+def race_terms(tol_grad: float, steps: int) -> tuple[str, str]:
+    """('‖∇L‖ < 0.01', '200 steps'): when a racer stops, as the race caption and the legend say it."""
+    return f"{GRAD_NORM} < {tol_grad:g}", count(steps, "step")
 
 
 def intro_beat(land: Landscape, ravine: Ravine | None) -> Beat:
@@ -283,7 +312,7 @@ def path_part(r: Racer) -> tuple[str, dict]:
     turns = turn_backs(r.path[: w + 1])
     turned = f"turns back {times(turns)}" if turns else "never turns back"
     return (f"In {count(w, 'step')} its path {turned}, and the loss goes from {sci(start)} to {sci(end)}.",
-            {"turns": turns, "loss": (float(start), float(end))})
+            {"turns": turns, "loss": (float(start), float(end))} | end_points(r.path[: w + 1]))
 
 
 def gd_floor_part(r: Racer, ravine: Ravine) -> tuple[str, dict]:
@@ -298,8 +327,8 @@ def gd_floor_part(r: Racer, ravine: Ravine) -> tuple[str, dict]:
                 f"{times(crossings)}, up to {sci(swing)} past it, {moved}.")
     else:
         text = f"In {count(w, 'step')} it never crosses the floor, {moved}."
-    return text, {"crossings": crossings, "overshoot": swing, "zigzag": zigzag,
-                  "along": (float(along[0]), float(along[-1]))}
+    return text, {"crossings": crossings, "overshoot": swing, "zigzag": zigzag, "axis": AXES[ravine.along],
+                  "along": (float(along[0]), float(along[-1]))} | swing_facts(path, ravine.across) | end_points(path)
 
 
 def momentum_push_part(r: Racer, ravine: Ravine) -> tuple[str, dict]:
@@ -335,7 +364,8 @@ def nesterov_parts(r: Racer, ravine: Ravine | None, mom: Racer) -> list[tuple[st
     if ravine is None or w == 0:
         return [("and takes the slope there.", {"compared": 0})]
     mine, theirs = overshoot(r.path[: w + 1, ravine.across]), overshoot(mom.path[: w + 1, ravine.across])
-    facts = {"compared": w, "overshoot": mine, "momentum_overshoot": theirs}
+    facts = ({"compared": w, "overshoot": mine, "momentum_overshoot": theirs}
+             | swing_facts(r.path[: w + 1], ravine.across) | swing_facts(mom.path[: w + 1], ravine.across, "momentum_"))
     if mine == 0 and theirs == 0:
         return [(f"and takes the slope there: in {count(w, 'step')} neither it nor {mom.title} crosses the "
                  f"floor.", facts)]

@@ -61,13 +61,15 @@ class StepBars(VGroup):
 
     Bars run left to right on a shared log axis (decade grid lines, labelled below); the
     value is written at the right of each row. ``first_marks`` adds a thin tick at each bar's
-    step-1 value, so shrinking or growing since the start is visible.
+    step-1 value, so shrinking or growing since the start is visible. ``notes`` (a text or
+    None per run) puts each run's name on its x row and its note on its y row, hidden until
+    ``show_note`` (a value a caption quotes about the run, such as its final loss).
     """
 
     def __init__(self, values, step: ValueTracker, names, colors, *,
                  bar_width: float = 3.2, bar_height: float = 0.2, font_size: float = 20,
                  title: str = "Learning rate per coordinate (log scale)", first_marks: bool = True,
-                 theme: Theme = THEME):
+                 notes=None, theme: Theme = THEME):
         super().__init__()
         self.values, self.step = np.asarray(values, dtype=float), step
         self.last = self.values.shape[1] - 1
@@ -81,7 +83,12 @@ class StepBars(VGroup):
 
         heading = Text(title, font=theme.font, font_size=font_size, color=theme.text)
         name_texts = [Text(n, font=theme.font, font_size=font_size, color=c) for n, c in zip(names, colors)]
-        name_width = max(t.width for t in name_texts)
+        self.note_texts = list(notes) if notes is not None else [None] * len(name_texts)
+        self.notes = [VGroup() if note is None else
+                      Text(note, font=theme.font, font_size=font_size, color=theme.text).set_fill(opacity=0.0)
+                      for note in self.note_texts]
+        written = [n for n, text in zip(self.notes, self.note_texts) if text is not None]
+        name_width = max(t.width for t in [*name_texts, *written])
         coord = [Text(c, font=theme.mono, font_size=font_size, color=theme.muted) for c in COORDINATES]
         label_width = self.label_chars * self.writer.advance
         inner = name_width + 0.2 + coord[0].width + 0.15 + bar_width + 0.2 + label_width
@@ -105,7 +112,12 @@ class StepBars(VGroup):
             y_top = top - i * (2 * row + gap)
             centers = [y_top - row / 2, y_top - 3 * row / 2]
             self.row_centers.append(centers)
-            text.move_to([corner[0] + pad + text.width / 2, (centers[0] + centers[1]) / 2, 0])
+            if notes is None:
+                text.move_to([corner[0] + pad + text.width / 2, (centers[0] + centers[1]) / 2, 0])
+            else:  # the name on the x row, its note (if any) on the y row
+                text.move_to([corner[0] + pad + text.width / 2, centers[0], 0])
+                if self.note_texts[i] is not None:
+                    self.notes[i].move_to([corner[0] + pad + self.notes[i].width / 2, centers[1], 0])
             statics.add(text)
             for c, y in zip(coord, centers):
                 statics.add(c.copy().move_to([x0 - 0.15 - c.width / 2, y, 0]))
@@ -136,10 +148,15 @@ class StepBars(VGroup):
         self.label_left = x0 + bar_width + 0.2
         self._corner = corner  # bar and label positions are relative to it: the panel may move
         self._panel_width = self.panel.width  # ... and be scaled
-        self.add(*[b for pair in self.bars for b in pair], self.first, *[t for pair in self.labels for t in pair])
+        self.add(*[b for pair in self.bars for b in pair], self.first, *[t for pair in self.labels for t in pair],
+                 *self.notes)
         self._shown = None
         self.refresh()
         self.add_updater(lambda m: m.refresh())
+
+    def show_note(self, run: int):
+        """The animation that writes run ``run``'s note (its text stays hidden until then)."""
+        return self.notes[run].animate.set_fill(opacity=1.0)
 
     def bar_extent(self, run: int, coordinate: int) -> float:
         """Drawn length of a bar (scene units, after any scaling), measured from its points."""

@@ -195,6 +195,9 @@ def test_every_claim_holds_for_the_runs(values):
         assert (f"diverged at step {stop}" in text) == diverged; claims += 1
         if not diverged:
             assert f"; loss {sci(t.losses[0, n])}." in text; claims += 1
+        # the scene writes the loss under the run's name exactly when its caption quotes it
+        quoted = [b.facts["loss_quoted"] for b in beats if b.kind == "rate" and b.facts["optimizer"] == name]
+        assert set(quoted) == {not diverged and n > 0}; claims += 1
         m = re.search(r"x rate (fell|rose)(?: (\S+)×)? from (\S+) to (\S+) by step (\d+)", text)
         if m:
             first, last = r[0], r[-1]
@@ -236,8 +239,13 @@ def test_every_claim_holds_for_the_runs(values):
     ended = [i for i, t in enumerate(refs) if str(t.stop_reason[0]) != "diverged" and ns[i] == p.steps]
     assert bool(steps_text) == bool(ended); claims += 1
     window = max(1, p.steps // 10)  # the real step is quoted at its largest over the last tenth
+    peaks = {k: v for b in beats if b.kind == "steps" for k, v in b.facts["peak_steps"].items()}
+    assert set(peaks) == {names[i] for i in ended}; claims += 1
     for i in ended:
         want = f3(moves[i][-window:, 0].max())
+        # the step the scene marks with that value: the largest of the window, found here
+        assert peaks[names[i]] == p.steps - window + 1 + int(np.argmax(moves[i][-window:, 0])); claims += 1
+        assert f3(moves[i][peaks[names[i]] - 1, 0]) == want; claims += 1
         if len(names) > 1:
             assert f"{names[i]} {want}" in steps_text; claims += 1
         else:
@@ -267,6 +275,10 @@ def test_every_claim_holds_for_the_runs(values):
             assert int(m.group(4) or 1) == window; claims += 1
             assert r[-1] > r[0] and mv[-window:].max() < mv[0]; claims += 1
             assert (m.group(2), m.group(3)) == (f3(mv[0]), f3(mv[-window:].max())); claims += 1
+            peak = b.facts["peak_step"]  # where the scene writes the recent step
+            assert n - window < peak <= n and mv[peak - 1] == mv[-window:].max(); claims += 1
+            if m.group(1):
+                assert sci(b.facts["ratio"], 2) == m.group(1) == sci(r[-1] / r[0], 2); claims += 1
         if "a step is the rate times" in b.caption:
             name = p.optimizers[i]
             factor = adam_mhat(refs[i], n) if name == "adam" else refs[i].gradients[0, :n, 0]

@@ -108,11 +108,31 @@ def crossings(values) -> int:
 
 def swing(values) -> float:
     """How far past 0 the values get after they first cross it."""
+    k = swing_at(values)
+    return 0.0 if k is None else float(abs(values[k]))
+
+
+def swing_at(values) -> int | None:
+    """The step where the values get farthest past 0 after they first cross it (None: never)."""
     first = next((v for v in values if v != 0), 0.0)
     for k, v in enumerate(values):
         if v * first < 0:
-            return float(max(abs(w) for w in values[k:]))
-    return 0.0
+            return max(range(k, len(values)), key=lambda j: abs(values[j]))
+    return None
+
+
+def check_swing_facts(facts, path, across: int, prefix: str = "") -> int:
+    """The mark's step and points: the farthest swing past the floor, counted here."""
+    k = swing_at(path[:, across])
+    assert facts[f"{prefix}swing_step"] == k
+    if k is None:
+        assert facts[f"{prefix}swing_point"] is None and facts[f"{prefix}swing_floor"] is None
+        return 1
+    assert np.allclose(facts[f"{prefix}swing_point"], path[k])
+    floor = np.array(path[k], dtype=float)
+    floor[across] = 0.0
+    assert np.allclose(facts[f"{prefix}swing_floor"], floor)
+    return 2
 
 
 def turns(path) -> int:
@@ -258,6 +278,7 @@ def check_path(text, facts, run, land) -> int:
     assert (0 if m.group(2) == "never turns back" else how_often(m.group(3))) == n == facts["turns"]; claims += 1
     assert m.group(4) == sci(land.value(run.path[0])); claims += 1
     assert m.group(5) == sci(land.value(run.path[w])); claims += 1
+    assert np.allclose(facts["ends"], [run.path[0], run.path[w]]); claims += 1  # where the losses are written
     return claims
 
 
@@ -276,6 +297,8 @@ def check_floor(text, facts, run, ravine, land) -> int:
     assert (m.group(1) == "It zig-zags: in") == (n >= 2 and s >= 0.05 * (hi - lo)); claims += 1
     assert m.group(5) == "xy"[1 - ravine[0]]; claims += 1
     assert m.group(6) == sci(along[0]) and m.group(7) == sci(along[-1]); claims += 1
+    assert facts["axis"] == m.group(5) and np.allclose(facts["ends"], [run.path[0], run.path[w]]); claims += 1
+    claims += check_swing_facts(facts, run.path[: w + 1], ravine[0])
     return claims
 
 
@@ -333,6 +356,8 @@ def check_nesterov(text, facts, run, mom, ravine, land) -> int:
     else:
         assert f"momentum up to {sci(theirs)}" in text or f"momentum swung {sci(theirs)} past it" in text; claims += 1
     assert np.isclose(facts["overshoot"], mine) and np.isclose(facts["momentum_overshoot"], theirs); claims += 1
+    claims += check_swing_facts(facts, run.path[: w + 1], ravine[0])
+    claims += check_swing_facts(facts, mom.path[: w + 1], ravine[0], "momentum_")
     return claims
 
 
