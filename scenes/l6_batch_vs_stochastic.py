@@ -8,20 +8,21 @@ this module only draws it.
 from __future__ import annotations
 
 import numpy as np
-from manim import (RIGHT, UP, AnimationGroup, Circle, Circumscribe, Create, Cross, Dot, FadeIn, FadeOut, Flash,
-                   GrowFromCenter, Indicate, LaggedStart, MathTex, Succession, Text,
-                   ValueTracker, VGroup, VMobject, Wait, linear)
+from manim import (DOWN, LEFT, RIGHT, UL, UP, AnimationGroup, Circle, Circumscribe, Create, Cross, Dot, FadeIn, FadeOut,
+                   Flash, GrowFromCenter, Indicate, LaggedStart, MathTex, Succession, Text, ValueTracker, VGroup,
+                   VMobject, Wait, linear)
 
 from gdanim.display import point_at
 from gdanim.landscapes import Landscape
-from gdanim.lessons.batch_vs_stochastic import Params, plan
+from gdanim.lessons.batch_vs_stochastic import Params, diverged_at, line_text, plan
 from gdanim.visual.contours import ContourMap
 from gdanim.visual.lesson import LessonScene
-from gdanim.visual.regression_plot import (FitLegend, FittedLine, RegressionPlot, fit_at, frame_labels,
-                                          sampled_samples)
+from gdanim.visual.regression_plot import (FitLegend, FittedLine, LossWindow, RegressionPlot, StepCounter, fit_at,
+                                          frame_labels, sampled_samples, values_text)
 from gdanim.theme import THEME, optimizer_color
 from gdanim.visual.tracer import TrajectoryTracer
-from gdanim.wording import landscape_name
+from gdanim.visual.value_labels import box_samples, place_clear, polyline_samples, value_tag
+from gdanim.wording import count, landscape_name, point, rate
 
 # Method -> colour, whatever the update rule: full batch and SGD wear GD's and SGD's colours
 # (vermillion, grey); mini-batch takes the theme's yellow, which stands out on the blue contours.
@@ -30,6 +31,14 @@ PANEL = 4.3  # height of the data plot and side of the contour map, between head
 DATA_CENTER = np.array([-4.5, 0.05, 0.0])
 MAP_CENTER = np.array([0.85, 0.05, 0.0])
 LEGEND_LEFT = 3.75  # x of the legend column's left edge
+LEGEND_GAP = 0.22  # between its entries: tight, to leave room under it for the notes
+COUNTER_Y = 2.45  # the rate and step line, above the legend, under the heading's level
+# below the legend, above the captions: where a caption's quoted values that no legend row shows
+# (full batch after the budget's steps, where runs diverged, the losses over the last steps) go
+NOTE_GAP, NOTE_BOTTOM, NOTE_RIGHT = 0.25, -2.6, 6.85  # the note's top is NOTE_GAP below the legend
+STRIP_MARGIN = 0.4  # per loss strip, the room its value and step labels take beyond its frame
+STRIP_HEIGHT = 1.2  # at most: a strip about twice as wide as tall
+LABEL_SIZE = 18  # a label beside a mark (start, data line): the legend rows' size
 # The best fit's colour, for its cross on the map and its dashed line on the data: far from every
 # trail and from the grey map (tests/test_theme.py)
 BEST_FIT_COLOR = THEME.role_colors["best_fit"]
@@ -64,7 +73,11 @@ class BatchVsStochastic(LessonScene):
                     dots = sorted(plot.dots, key=lambda d: d.get_x())
                     lag = 4.0 / (len(dots) - 1) if len(dots) > 1 else 0.0
                     self.play(LaggedStart(*[FadeIn(d, scale=2.5) for d in dots], lag_ratio=lag),
-                              run_time=max(2.0, clock.remaining))
+                              run_time=max(2.0, 0.6 * clock.remaining))
+                    line, label = self.data_line(plot, beat.facts)
+                    self.ghosts += [line, label]
+                    self.play(*([Create(line)] if line.has_points() else []), FadeIn(label),
+                              run_time=max(0.8, clock.remaining))
             elif beat.kind == "loss_map":
                 stage, axis_labels, ring, best, cross = self.loss_map(land, plot, p.start)
                 self.stage = stage
@@ -80,17 +93,25 @@ class BatchVsStochastic(LessonScene):
                     # a diverged run's trail ends where it leaves the map (marked), not along the edges
                     tracers = [TrajectoryTracer(stage, m.traj, 0, step, color=COLORS[m.key], radius=0.07,
                                                 trail_width=3.0, stop_at_exit=m.diverged) for m in methods]
-                    legend = FitLegend([(m.label, COLORS[m.key], m.traj, 0) for m in methods], step)
+                    legend = FitLegend([(m.label, COLORS[m.key], m.traj, 0) for m in methods], step,
+                                       buff=LEGEND_GAP)
                     legend.align_to(stage, UP).set_x(LEGEND_LEFT + legend.width / 2)
                     self.legend = legend
+                    self.note_top = legend.get_bottom()[1] - NOTE_GAP
+                    counter = StepCounter(f"{rate(beat.facts['lr'])}   ", step)
+                    counter.move_to([LEGEND_LEFT + counter.width / 2, COUNTER_Y, 0])
+                    self.counter = counter
+                    start_label = self.start_label(beat.facts["start"], ring, tracers, cross)
+                    self.ghosts.append(start_label)
                     self.lines = {m.key: line for m, line in zip(methods, lines)}
                     self.tracers = {m.key: tracer for m, tracer in zip(methods, tracers)}
                     self.add(*lines)
                     self.add_tracers(*tracers)
                     self.between_trails_and_balls(cross, tracers)
                     # the shared start ringed on the map, then each run's B in turn in the legend
-                    self.play(FadeIn(legend), GrowFromCenter(ring), run_time=0.6)
-                    self.add(legend)
+                    self.play(FadeIn(legend), FadeIn(counter), GrowFromCenter(ring), FadeIn(start_label),
+                              run_time=0.6)
+                    self.add(legend, counter)
                     self.play(Flash(ring, color=THEME.text, flash_radius=0.3), run_time=0.8)
                     self.play(LaggedStart(*[self.ring_row(m) for m in methods], lag_ratio=0.7),
                               run_time=max(1.5, clock.remaining))
@@ -122,12 +143,14 @@ class BatchVsStochastic(LessonScene):
                 self.remove(pick)
             else:  # note, diverged, results, budget, settle: the runs are done; what is quoted pulses
                 with self.beat(beat.caption) as clock:
+                    if beat.kind == "diverged":
+                        self.show_note(self.divergence_note(beat, methods))
                     self.point_out(beat, [m for m in self.named(methods, beat.caption)
                                           if beat.kind != "diverged" or m.diverged] or list(methods),
                                    runs.steps, clock)
-                if self.ghosts:  # what was drawn for this caption only leaves after it
-                    self.play(FadeOut(*self.ghosts), run_time=0.3)
-                    self.ghosts = []
+            if self.ghosts:  # what was drawn for this caption only leaves after it
+                self.play(FadeOut(*self.ghosts), run_time=0.3)
+                self.ghosts = []
         self.show_takeaway(lesson.takeaway)
 
     # --- what each caption points at --------------------------------------------------------
@@ -168,12 +191,13 @@ class BatchVsStochastic(LessonScene):
         """Under a closing caption, each run it quotes in turn: the settle captions replay the
         run's last steps (its line swinging, its tail retraced), budget shows full batch where the
         cheap run's budget stops it, the rest ring the legend numbers quoted."""
+        strips = self.loss_windows(beat, named, k) if beat.kind == "settle" else {}
         for i, m in enumerate(named):
             seconds = max(1.5, clock.remaining / (len(named) - i))
             if beat.kind == "settle":
-                self.replay_tail(m, beat.facts["window"], k, seconds)
+                self.replay_tail(m, beat.facts["window"], k, seconds, strips[m.key])
             elif beat.kind == "budget" and m.key == "full" and m.key != beat.facts["cheap"]:
-                self.budget_ghost(m, beat.facts["full_steps"], seconds)
+                self.budget_ghost(m, beat.facts, seconds)
             else:
                 self.play(self.quote(m), run_time=seconds)
 
@@ -183,8 +207,10 @@ class BatchVsStochastic(LessonScene):
         self.remove(mobject)
         self.mobjects.insert(min(self.mobjects.index(t.ball) for t in tracers), mobject)
 
-    def budget_ghost(self, full, steps: int, seconds: float) -> None:
-        """Full batch after ``steps`` steps (the budget's worth): its line dashed, its point ringed."""
+    def budget_ghost(self, full, facts: dict, seconds: float) -> None:
+        """Full batch after the budget's worth of steps: its line dashed, its point ringed, and
+        under the legend the same ring beside its steps, loss and sample gradients."""
+        steps = facts["full_steps"]
         if steps == 0:  # one full-batch step would already cost more: all the samples light up
             self.play(self.all_samples("full"), run_time=seconds)
             return
@@ -193,32 +219,105 @@ class BatchVsStochastic(LessonScene):
         ring = Circle(radius=0.13, stroke_color=COLORS["full"], stroke_width=3).move_to(spot)
         line = self.plot.static_line(w, b, color=COLORS["full"])
         drawn = [Create(line)] if line.has_points() or line.submobjects else []
+        note = self.budget_note(full, facts)
         self.ghosts += [ring, line]
-        self.play(GrowFromCenter(ring), *drawn, Flash(spot, color=COLORS["full"], flash_radius=0.35), run_time=1.0)
+        self.show_note(note, play=False)
+        self.play(GrowFromCenter(ring), *drawn, FadeIn(note), Flash(spot, color=COLORS["full"], flash_radius=0.35),
+                  run_time=1.0)
         self.play(Indicate(ring, scale_factor=1.5, color=THEME.text),
                   Indicate(self.tracers["full"].ball, scale_factor=1.6, color=THEME.text),
                   run_time=max(1.0, seconds - 1.0))
 
-    def replay_tail(self, m, window: int, k: int, seconds: float) -> None:
+    def replay_tail(self, m, window: int, k: int, seconds: float, strip: LossWindow) -> None:
         """The run's last ``window`` steps again: a ghost line swings through its fits on the data
-        while its tail on the map is retraced, and its legend entry is ringed."""
+        while its tail on the map is retraced, its loss per step is drawn in ``strip``, and its
+        legend entry is ringed."""
         tracer, sub = self.tracers[m.key], TrajectoryTracer.SUBSTEPS
         last = min(k, int(m.traj.stop_step[0]))
         first = max(last - window, 0)
-        replay = ValueTracker(first)
+        replay = strip.step
         ghost = FittedLine(self.plot, m.traj, 0, replay, color=THEME.text, stroke_width=2.5)
         tail = VMobject(stroke_color=THEME.text, stroke_width=5, stroke_opacity=0.9)
         tail.set_points_as_corners(tracer.path[first * sub: last * sub + 1])
         ball = Dot(radius=0.05, color=THEME.text).move_to(tracer.path[first * sub])
         ball.add_updater(lambda d: d.move_to(point_at(tracer.path, replay.get_value() * sub)))
         self.ghosts += [ghost, tail, ball]
-        self.add(ball)
+        self.add(ball, strip)
         # under the runs' own lines (where the replay ends), not under the static map: Cairo draws
         # everything after the first moving mobject every frame
         self.mobjects.insert(min(self.mobjects.index(line) for line in self.lines.values()), ghost)
         self.play(AnimationGroup(replay.animate(rate_func=linear, run_time=seconds).set_value(last),
                                  Create(tail, rate_func=linear, run_time=seconds),
                                  self.ring_row(m, min(1.2, seconds))))
+
+    # --- the values a caption quotes, drawn where the picture does not show them yet ----------
+
+    def show_note(self, note: VGroup, play: bool = True) -> VGroup:
+        """``note`` under the legend, its left edge on the legend's, scaled down if it is taller
+        than the room there; drawn for this caption only."""
+        room = (NOTE_RIGHT - LEGEND_LEFT, self.note_top - NOTE_BOTTOM)
+        if note.width > room[0] or note.height > room[1]:
+            note.scale(min(room[0] / note.width, room[1] / note.height))
+        note.move_to([LEGEND_LEFT, self.note_top, 0], aligned_edge=UL)
+        self.ghosts.append(note)
+        if play:
+            self.play(FadeIn(note), run_time=0.4)
+        return note
+
+    @staticmethod
+    def budget_note(full, facts: dict) -> VGroup:
+        """'○ full batch, six steps' over its loss and sample gradients then: the ring on the map
+        as a legend entry (the caption's step count, loss and gradients, from the same facts)."""
+        ring = Circle(radius=0.1, stroke_color=COLORS["full"], stroke_width=3)
+        name = Text(f"{full.name}, {count(facts['full_steps'], 'step')}", font=THEME.font, font_size=20,
+                    color=COLORS["full"])
+        head = VGroup(ring, name).arrange(RIGHT, buff=0.15)
+        rows = Text(values_text(facts["full_loss"], facts["full_spent"]), font=THEME.mono,
+                    font_size=THEME.hud_size, color=THEME.text, line_spacing=0.8)
+        FitLegend.place_row(rows, head)
+        return VGroup(head, rows)
+
+    @staticmethod
+    def divergence_note(beat, methods) -> VGroup:
+        """'SGD at step 13', one row per run that diverged, in its colour (the caption's words)."""
+        steps = beat.facts["stop_step"]
+        rows = [Text(diverged_at(m.name, steps[m.key]), font=THEME.font, font_size=20, color=COLORS[m.key])
+                for m in methods if m.key in steps]
+        return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+
+    def loss_windows(self, beat, named, k: int) -> dict:
+        """A LossWindow under the legend for each run a settle caption names, stacked, labelled
+        with the losses the caption quotes; each grows as its run's tail is replayed."""
+        first = beat.facts["first_step"]
+        # each strip's frame, with room above it for half a label and below it for the step numbers
+        height = min((self.note_top - NOTE_BOTTOM) / len(named) - STRIP_MARGIN, STRIP_HEIGHT)
+        strips = {m.key: LossWindow(m.traj.losses[0, first: k + 1], first, beat.facts["quoted"][m.key],
+                                    COLORS[m.key], ValueTracker(first), width=NOTE_RIGHT - LEGEND_LEFT,
+                                    height=height)
+                  for m in named}
+        for i, strip in enumerate(strips.values()):
+            top = self.note_top - i * (height + STRIP_MARGIN) - STRIP_MARGIN / 4
+            strip.shift([NOTE_RIGHT - strip.frame.get_right()[0], top - strip.frame.get_top()[1], 0])
+        self.ghosts += list(strips.values())
+        self.play(*[FadeIn(strip) for strip in strips.values()], run_time=0.4)
+        return strips
+
+    @staticmethod
+    def data_line(plot: RegressionPlot, facts: dict) -> list:
+        """The line the data were drawn around, thin and muted, its equation (the caption's words)
+        beside its upper part, on the side clear of the dots."""
+        w, b = facts["true_w"], facts["true_b"]
+        line = plot.static_line(w, b, color=THEME.muted, dashed=False, stroke_width=2)
+        ends = plot.line_points(w, b)
+        anchor = plot.frame.get_center() if ends is None else ends[0] + 0.8 * (ends[1] - ends[0])
+        avoid = [d.get_center() for d in plot.dots] + ([] if ends is None else list(polyline_samples(ends)))
+        label = place_clear(value_tag(line_text(w, b), font_size=LABEL_SIZE), anchor, avoid, plot.frame)
+        return [line, label]
+
+    def start_label(self, start, ring, tracers, cross) -> VGroup:
+        """The start's (w, b) beside its ring, on the side clearest of every run's whole path."""
+        avoid = np.vstack([*(polyline_samples(whole_trail(t)) for t in tracers), box_samples(cross)])
+        return place_clear(value_tag(point(start), font_size=LABEL_SIZE), ring, avoid, self.stage.frame)
 
     def sample_marker(self, sgd):
         """A ring on the data point SGD's current step uses (when it can be read back)."""
@@ -288,6 +387,14 @@ class BatchVsStochastic(LessonScene):
         w_star, b_star = land.minima[0]
         best = plot.static_line(w_star, b_star, color=BEST_FIT_COLOR)
         return map_, labels, ring, best, best_fit_cross(map_.to_scene((w_star, b_star))[0])
+
+
+def whole_trail(tracer: TrajectoryTracer) -> np.ndarray:
+    """The scene points of a tracer's trail once its run is over: up to where it leaves the map
+    if it stops there (a diverged run), else its whole path."""
+    if not tracer.stop_at_exit:
+        return tracer.path
+    return np.vstack([tracer.path[: int(tracer.exit[0] * tracer.SUBSTEPS) + 1], tracer.exit_point])
 
 
 def best_fit_cross(point) -> Cross:

@@ -2,6 +2,8 @@
 the data, the legend's live numbers, and dry runs that say exactly the plan's sentences.
 (The plan's claims are checked in tests/lessons/test_batch_vs_stochastic.py.)"""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -216,3 +218,194 @@ def test_best_fit_stands_out_from_every_trail_and_the_map(land, trajs):
     scene.between_trails_and_balls(cross, tracers)
     at = scene.mobjects.index(cross)
     assert all(scene.mobjects.index(t) < at < scene.mobjects.index(t.ball) for t in tracers)
+
+
+# --- every value a caption quotes is on screen when it ends (a lecturer pauses and checks) -------
+
+ALTERED = [
+    {},
+    {"optimizer": "momentum", "lr": 0.05, "noise_window": 6},  # full batch's loss rises too
+    {"lr": 0.2, "noise_std": 3.0, "start": (1.0, 1.0)},  # full batch wins the budget; its loss stays put
+    {"lr": 1.2, "steps": 15, "seconds_per_step": 0.05},  # every run diverges
+]
+
+
+def caption_ends(values, out_dir):
+    """A dry run of the scene; per caption, as it ends: (beat, the mobjects drawn for it alone,
+    the rate-and-step line). The scene and its lesson plan are returned too."""
+    from contextlib import contextmanager
+
+    from gdanim.render import dry_run
+
+    p = Params(**values)
+    beats = iter([b for b in plan(p).beats])
+    ends = []
+
+    def record(scene):
+        beat = scene.beat
+
+        @contextmanager
+        def recording(text):
+            with beat(text) as clock:
+                yield clock
+                counter = getattr(scene, "counter", None)
+                ends.append((next(beats), list(scene.ghosts), counter.shown if counter else None))
+
+        scene.beat = recording
+
+    scene = dry_run(BatchVsStochastic, p, out_dir=out_dir, prepare=record)
+    return scene, ends
+
+
+def engine_runs(p: Params):
+    """The three runs, simulated here from the params alone."""
+    from gdanim.engine import simulate
+    from gdanim.landscapes import get_landscape
+
+    land = get_landscape("linear_regression", n_samples=p.n_samples, noise_std=p.noise_std, seed=p.data_seed)
+    return land, {key: simulate(land, p.optimizer, p.start, p.steps, lr=p.lr, batch_size=size, seed=p.seed,
+                                tol_grad=0.0) for key, size in (("full", None), ("mini", p.mini_batch), ("sgd", 1))}
+
+
+def value(text: str) -> float:
+    """A number as sci printed it ('0.249', '3.48×10⁻⁴', '−2')."""
+    from gdanim.wording import UNSUPERSCRIPTS
+
+    head, _, power = text.replace("−", "-").partition("×10")
+    return float(head) * 10.0 ** int("".join(UNSUPERSCRIPTS.get(c, c) for c in power) or 0)
+
+
+def texts(mobjects) -> list[str]:
+    """Every Text among the mobjects (and inside them), as written."""
+    found = []
+    for mob in mobjects:
+        found += [m.original_text for m in mob.get_family() if isinstance(m, manim.Text)]
+    return found
+
+
+@pytest.fixture(scope="module", params=ALTERED, ids=lambda v: ",".join(v) or "defaults")
+def ended(request, tmp_path_factory):
+    values = request.param
+    scene, ends = caption_ends(values, tmp_path_factory.mktemp("bvs"))
+    return Params(**values), scene, ends
+
+
+def test_the_data_line_and_start_are_labelled_as_the_captions_say(ended):
+    p, scene, ends = ended
+    land, runs = engine_runs(p)
+    data = next(e for e in ends if e[0].kind == "data")
+    quoted = re.search(r"(y = \S+x [−+] \S+)\.", data[0].caption).group(1)
+    assert quoted in texts(data[1]), (quoted, texts(data[1]))
+    drawn = [m for m in data[1] if isinstance(m, manim.Line)][0]  # the data's line, slope and intercept
+    (x0, y0), (x1, y1) = (scene.plot.axes.p2c(pt)[:2] for pt in drawn.get_start_and_end())
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(land.params["true_w"])
+    assert y0 - (y1 - y0) / (x1 - x0) * x0 == pytest.approx(land.params["true_b"])
+
+    methods, ghosts, counter = next(e for e in ends if e[0].kind == "methods")
+    start = re.search(r"\(w, b\) = (\([^)]*\))", methods.caption).group(1)
+    alpha = re.search(r"(α = [\d.]+)", methods.caption).group(1)
+    (label,) = ghosts
+    assert label.text == start and counter == f"{alpha}   step 0"
+    from gdanim.visual.value_labels import clearance, polyline_samples
+    at = scene.stage.to_scene(p.start)  # near the ring at the start (radius 0.12), clear of every path
+    assert 0.12 < clearance(label, at) < 1.0
+    from gdanim.display import domain_exit
+    paths = []
+    for t in runs.values():  # each path as drawn: a diverged one up to where it leaves the map
+        shown = t.positions[0, : int(t.stop_step[0]) + 1]
+        exit_ = domain_exit(land, shown)
+        if str(t.stop_reason[0]) == "diverged" and exit_ is not None:
+            shown = np.vstack([shown[: int(exit_[0]) + 1], exit_[1]])
+        paths.append(polyline_samples(scene.stage.to_scene(shown)))
+    assert clearance(label, np.vstack(paths)) > 0.02
+
+
+def test_step_counts_are_on_screen_when_quoted(ended):
+    from gdanim.wording import NUMBER_WORDS
+
+    p, scene, ends = ended
+    said = [(re.match(r"After (\w+) steps?", beat.caption), counter) for beat, _, counter in ends]
+    said = [(m.group(1), counter) for m, counter in said if m]
+    assert len(said) == (0 if p.lr >= 1.2 else 1)
+    for word, counter in said:
+        k = NUMBER_WORDS.index(word) if word in NUMBER_WORDS else int(word)
+        assert k == p.steps and counter.endswith(f"   step {k}")
+
+
+def test_budget_names_full_batchs_steps_loss_and_gradients_at_its_ring(ended):
+    p, scene, ends = ended
+    _, runs = engine_runs(p)
+    budgets = [(beat, ghosts) for beat, ghosts, _ in ends if beat.kind == "budget"]
+    assert len(budgets) == (0 if p.lr >= 1.2 else 1)
+    for beat, ghosts in budgets:
+        m = re.search(r"full batch \((\w+) steps?, (\d+) gradients\)(?: reaches loss| only) ([^\s,]+?)(?:,|\.$)",
+                      beat.caption)
+        steps_word, paid, loss = m.groups()
+        shown = texts(ghosts)
+        assert f"full batch, {steps_word} step{'s' if steps_word != 'one' else ''}" in shown, shown
+        assert f"loss  {loss}\ngrads {paid}" in shown, shown
+        steps = beat.facts["full_steps"]
+        assert paid == str(steps * p.n_samples)
+        (ring,) = [g for g in ghosts if isinstance(g, manim.Circle)]
+        np.testing.assert_allclose(ring.get_center(), scene.stage.to_scene(runs["full"].positions[0, steps])[0],
+                                   atol=1e-9)
+        assert sci(runs["full"].losses[0, steps], 3) == loss
+
+
+def test_divergence_steps_are_listed_as_the_caption_says(ended):
+    p, scene, ends = ended
+    _, runs = engine_runs(p)
+    for beat, ghosts, _ in ends:
+        if beat.kind == "diverged":
+            shown = texts(ghosts)
+            said = re.findall(r"(full batch|mini-batch|SGD) at step (\d+)", beat.caption)
+            assert shown == [f"{name} at step {k}" for name, k in said]
+            keys = {"full batch": "full", "mini-batch": "mini", "SGD": "sgd"}
+            assert all(int(runs[keys[name]].stop_step[0]) == int(k) for name, k in said)
+
+
+def test_settle_windows_show_the_quoted_losses_rises_and_steps(ended):
+    from gdanim.visual.regression_plot import LossWindow
+
+    p, scene, ends = ended
+    _, runs = engine_runs(p)
+    k, first = p.steps, p.steps - p.noise_window
+    for beat, ghosts, _ in ends:
+        if beat.kind != "settle":
+            continue
+        strips = [g for g in ghosts if isinstance(g, LossWindow)]
+        sentences = [s for s in re.split(r"(?<=\.) ", beat.caption) if "loss" in s]
+        assert len(strips) == len(sentences) >= 1
+        for strip, sentence in zip(strips, sentences):
+            key = "full" if sentence.startswith("Full batch") else "sgd"
+            tail = runs[key].losses[0, first: k + 1]
+            quoted = re.search(r"(?:between (\S+) and (\S+)|from (\S+) to (\S+)|stayed at (\S+))\.$", sentence)
+            assert [v.original_text for v in strip.values] == [v for v in quoted.groups() if v], sentence
+            assert [s.original_text for s in strip.steps] == [str(first), str(k)]
+            assert strip.shown_steps() == p.noise_window  # drawn to the end when the caption ends
+            strip.step.set_value(k - 0.02)  # as on a play's last frame, drawn just short of its end
+            strip.update()
+            assert strip.shown_steps() == p.noise_window and strip.segments[-1].get_stroke_opacity() > 0
+            assert strip.steps[0].get_left()[0] >= strip.frame.get_left()[0] - 1e-9  # under the frame, clear of
+            assert strip.steps[1].get_right()[0] <= strip.frame.get_right()[0] + 1e-9  # the value labels
+            assert strip.get_right()[0] <= FRAME_WIDTH / 2 and strip.get_bottom()[1] > -4.0 + 0.1
+            # the line's heights follow the engine's losses, and the bold (rising) steps are the rises
+            heights = np.array([d.get_center()[1] for d in strip.dots])
+            if sci(tail.min(), 3) == sci(tail.max(), 3):  # "stayed at": one flat line, one label on it
+                assert np.ptp(heights) < 1e-9 and strip.values[0].get_y() == pytest.approx(heights[0])
+            else:  # lowest loss on the bottom edge, highest on the top, linear between; labels at their heights
+                slope, offset = np.polyfit(tail, heights, 1)
+                assert slope > 0 and np.allclose(slope * tail + offset, heights, atol=1e-6)
+                assert heights.min() == pytest.approx(strip.frame.get_bottom()[1])
+                assert heights.max() == pytest.approx(strip.frame.get_top()[1])
+                for label in strip.values:
+                    i = np.argmin(np.abs(tail - value(label.original_text)))
+                    assert label.get_y() == pytest.approx(heights[i], abs=0.02)
+                    assert label.get_right()[0] < strip.frame.get_left()[0]
+            ups = int(np.count_nonzero(np.diff(tail) > 1e-12 * np.maximum(1.0, np.abs(tail[:-1]))))
+            assert int(strip.rising.sum()) == ups
+            widths = [seg.get_stroke_width() for seg in strip.segments]
+            assert sum(w > 3 for w in widths) == ups
+            said = re.search(r"rose on (\w+) of those steps", sentence)
+            from gdanim.wording import number_word
+            assert (said.group(1) if said else None) == (number_word(ups) if ups else None)

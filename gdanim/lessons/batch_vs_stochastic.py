@@ -141,10 +141,15 @@ def gradient_error(traj: Trajectory) -> tuple[float, float]:
     return error, error / size if size > GRAD_ATOL else float("inf")
 
 
+def rising_steps(losses: np.ndarray) -> np.ndarray:
+    """Per step, whether the loss went up from the step before (rounding-size changes ignored)."""
+    losses = np.asarray(losses, dtype=float)
+    return np.diff(losses) > RISE_TOL * np.maximum(1.0, np.abs(losses[:-1]))
+
+
 def rises(losses: np.ndarray) -> int:
-    """How often the loss went up from one step to the next (rounding-size changes ignored)."""
-    change = np.diff(losses)
-    return int(np.count_nonzero(change > RISE_TOL * np.maximum(1.0, np.abs(losses[:-1]))))
+    """How often the loss went up from one step to the next."""
+    return int(np.count_nonzero(rising_steps(losses)))
 
 
 def loss_text(value: float) -> str:
@@ -225,11 +230,15 @@ def plan(p: Params) -> Lesson:
 
 def intro_beat(land: Landscape) -> Beat:
     n, w, b = land.n_samples, land.params["true_w"], land.params["true_b"]
-    sign = "−" if b < 0 else "+"
-    line = f"y = {signed(w)}x {sign} {signed(abs(b))}"
+    line = line_text(w, b)
     where = f"{n} noisy points around {line}" if land.params["noise_std"] > 0 else f"{n} points exactly on {line}"
     return Beat("data", f"{where}. We fit a line y = w·x + b to them.",
                 {"n": n, "true_w": w, "true_b": b, "noise_std": land.params["noise_std"]})
+
+
+def line_text(w: float, b: float) -> str:
+    """'y = 2x − 1': the data's own line, as the caption and the label on the data plot write it."""
+    return f"y = {signed(w)}x {'−' if b < 0 else '+'} {signed(abs(b))}"
 
 
 def methods_beat(methods, p: Params) -> Beat:
@@ -240,9 +249,14 @@ def methods_beat(methods, p: Params) -> Beat:
                                   "optimizer": p.optimizer, "batches": {m.key: m.batch for m in methods}})
 
 
+def diverged_at(name: str, step: int) -> str:
+    """'SGD at step 13': where a run diverged, in the caption and in the scene's list alike."""
+    return f"{name} at step {step}"
+
+
 def divergence_beat(methods, bad, p: Params) -> Beat:
     steps = {m.key: int(m.traj.stop_step[0]) for m in bad}
-    said = [f"{m.name} at step {steps[m.key]}" for m in bad]
+    said = [diverged_at(m.name, steps[m.key]) for m in bad]
     if len(bad) == len(methods):
         text = f"At {rate(p.lr)} every run diverges: {listing(said)}."
     else:
@@ -311,31 +325,48 @@ def window_phrase(window: int, k: int) -> str:
     return "over the last step" if window == 1 else f"over the last {window} steps"
 
 
+def window_stats(losses: np.ndarray) -> tuple[float, float, int]:
+    """(lowest, highest, rises) of a run's losses over the window."""
+    return float(losses.min()), float(losses.max()), rises(losses)
+
+
+def quoted_window(losses: np.ndarray) -> tuple[float, ...]:
+    """The losses a settle caption quotes for a run's window: its lowest and highest if it ever
+    rose there; else where it started and ended (one value if those print alike)."""
+    lo, hi, ups = window_stats(losses)
+    if ups:
+        return lo, hi
+    first, last = float(losses[0]), float(losses[-1])
+    return (last,) if loss_text(first) == loss_text(last) else (first, last)
+
+
+def window_moves(losses: np.ndarray) -> str:
+    """'rose on six of those steps, between a and b' (not 'sixfold'), or for a loss that never
+    rose 'only fell over those steps, from a to b' (not over the whole run), or 'stayed at a'."""
+    values = [loss_text(v) for v in quoted_window(losses)]
+    ups = rises(losses)
+    if ups:
+        return f"rose on {number_word(ups)} of those steps, between {values[0]} and {values[1]}"
+    if len(values) == 1:
+        return f"stayed at {values[0]}"
+    return f"only fell over those steps, from {values[0]} to {values[1]}"
+
+
 def settle_beats(full: Method, sgd: Method, window: int, k: int) -> list[Beat]:
     """SGD's and full batch's losses over the last ``window`` steps (losses at steps k-window..k)."""
-    stats = {}
-    for m in (full, sgd):
-        tail = m.traj.losses[0, k - window: k + 1]
-        stats[m.key] = (float(tail.min()), float(tail.max()), rises(tail))
+    tails = {m.key: m.traj.losses[0, k - window: k + 1] for m in (full, sgd)}
+    stats = {key: window_stats(tail) for key, tail in tails.items()}
     (flo, fhi, _), (slo, shi, sup) = stats["full"], stats["sgd"]
     unsettled = (sup >= 2 and (shi - slo) > SETTLE_RATIO * (fhi - flo)
                  and loss_text(slo) != loss_text(shi))
     over = window_phrase(window, k)
-
-    def moves(m: Method) -> str:
-        """'rose on six of those steps, between a and b' (not 'sixfold'), or for a loss that never
-        rose 'only fell over those steps, from a to b' (not over the whole run)."""
-        lo, hi, ups = stats[m.key]
-        if ups == 0:
-            first, last = (loss_text(v) for v in m.traj.losses[0, [k - window, k]])
-            return f"stayed at {last}" if first == last else f"only fell over those steps, from {first} to {last}"
-        return f"rose on {number_word(ups)} of those steps, between {loss_text(lo)} and {loss_text(hi)}"
-
+    moves = {key: window_moves(tail) for key, tail in tails.items()}
     if unsettled:
-        parts = [f"{sgd.name} does not settle: {over} its loss {moves(sgd)}.", f"Full batch's loss {moves(full)}."]
+        parts = [f"{sgd.name} does not settle: {over} its loss {moves['sgd']}.", f"Full batch's loss {moves['full']}."]
     else:
-        parts = [f"{capitalized(over)}, {sgd.name}'s loss {moves(sgd)}.", f"Full batch's loss {moves(full)}."]
-    facts = {"window": window, "unsettled": unsettled, "full": stats["full"], "sgd": stats["sgd"]}
+        parts = [f"{capitalized(over)}, {sgd.name}'s loss {moves['sgd']}.", f"Full batch's loss {moves['full']}."]
+    facts = {"window": window, "first_step": k - window, "unsettled": unsettled, **stats,
+             "quoted": {key: quoted_window(tail) for key, tail in tails.items()}}
     return [Beat("settle", text, facts) for text in pack_captions(parts)]
 
 

@@ -1,5 +1,6 @@
 """RegressionPlot: a data landscape's samples as a scatter, with fitted lines y = w x + b that
-follow runs of a Trajectory; FitLegend names each line and counts its loss and gradients.
+follow runs of a Trajectory; FitLegend names each line and counts its loss and gradients,
+StepCounter shows the step they are at, and LossWindow draws one run's loss over its last steps.
 
 The geometry (which (w, b) a line shows at a fractional step, where it meets the plot's box)
 is plain numpy, tested without rendering; how many sample gradients a run has used, and how a
@@ -17,7 +18,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Axes, DashedLine, Dot, Line, Rectangle,
 from gdanim.display import point_at
 from gdanim.engine import Trajectory
 from gdanim.landscapes import Landscape
-from gdanim.lessons.batch_vs_stochastic import batch_size_of, gradient_evaluations, loss_text
+from gdanim.lessons.batch_vs_stochastic import batch_size_of, gradient_evaluations, loss_text, rising_steps
 from gdanim.visual.live import LiveShape
 from gdanim.theme import THEME, Theme
 from gdanim.wording import signed
@@ -210,10 +211,15 @@ class FittedLine(VMobject):
             self.set_stroke(opacity=self.opacity)
 
 
+def values_text(loss: float, grads: int) -> str:
+    """A loss and a count of sample gradients as the legend rows print them."""
+    return f"loss  {loss_text(loss)}\ngrads {grads}"
+
+
 def legend_values(traj: Trajectory, run: int, k: int) -> str:
     """The live lines under a legend entry at step ``k``: loss and sample gradients used."""
     k = int(min(max(k, 0), traj.steps))
-    return f"loss  {loss_text(traj.losses[run, k])}\ngrads {gradient_evaluations(traj, run, k)}"
+    return values_text(traj.losses[run, k], gradient_evaluations(traj, run, k))
 
 
 class FitLegend(VGroup):
@@ -236,13 +242,18 @@ class FitLegend(VGroup):
         self._shown = None
         rows = self._rows(0)
         for block, row in zip(blocks, rows):
-            row.next_to(block[1], DOWN, buff=0.12, aligned_edge=LEFT)
+            self.place_row(row, block)
         self.slots = [LiveShape().show(row) for row in rows]
         for block, slot in zip(blocks, self.slots):
             block.add(slot)
         self.blocks = VGroup(*blocks).arrange(DOWN, aligned_edge=LEFT, buff=buff)
         self.add(self.blocks)
         self.add_updater(lambda m: m.refresh())
+
+    @staticmethod
+    def place_row(row, block) -> None:
+        """Rows of numbers under an entry's name, from the name's left edge."""
+        row.next_to(block[1], DOWN, buff=0.12, aligned_edge=LEFT)
 
     def _rows(self, k: int) -> list:
         if k not in self._cache:
@@ -256,6 +267,100 @@ class FitLegend(VGroup):
             return
         rows = self._rows(k)
         for block, row, slot in zip(self.blocks, rows, self.slots):
-            row.next_to(block[1], DOWN, buff=0.12, aligned_edge=LEFT)
+            self.place_row(row, block)
             slot.show(row)
         self._shown = k
+
+
+class StepCounter(VGroup):
+    """One live line, ``prefix`` then 'step k' at the tracker's whole step (e.g. 'α = 0.1   step 40'):
+    the step a caption quotes, read off the screen. Texts are cached per step (Text is costly)."""
+
+    def __init__(self, prefix: str, step: ValueTracker, *, theme: Theme = THEME):
+        super().__init__()
+        self.prefix, self.step, self.theme = prefix, step, theme
+        self._cache: dict[int, Text] = {}
+        self._shown = None
+        self.slot = LiveShape()
+        self.add(self.slot)
+        self.refresh()
+        self.add_updater(lambda m: m.refresh())
+
+    def text_at(self, k: int) -> str:
+        return f"{self.prefix}step {k}"
+
+    @property
+    def shown(self) -> str:
+        """The line on screen now."""
+        return self.text_at(self._shown)
+
+    def refresh(self) -> None:
+        k = int(self.step.get_value() + 1e-9)
+        if k == self._shown:
+            return
+        if k not in self._cache:
+            self._cache[k] = Text(self.text_at(k), font=self.theme.mono, font_size=self.theme.hud_size,
+                                  color=self.theme.text)
+        row = self._cache[k]
+        if self._shown is not None:  # keep the left edge where it was placed
+            row.align_to(self.slot, LEFT).set_y(self.slot.get_y())
+        self.slot.show(row)
+        self._shown = k
+
+
+class LossWindow(VGroup):
+    """A run's loss at each step of a window: a small framed strip whose line grows with a
+    tracker (steps ``first_step`` ..), the steps where the loss rose drawn bold and the falls
+    thin, so rises can be counted; the quoted losses label the left edge at their heights, the
+    window's first and last step sit below its ends."""
+
+    GAP = 0.12  # from the strip's left edge to its value labels
+
+    def __init__(self, losses, first_step: int, quoted, color: str, step: ValueTracker, *,
+                 width: float = 3.2, height: float = 0.8, theme: Theme = THEME):
+        """``width``: the whole strip's, value labels included; ``height``: its frame's."""
+        super().__init__()
+        self.losses = np.asarray(losses, dtype=float)
+        self.first_step, self.step = int(first_step), step
+        self.span = (float(self.losses.min()), float(self.losses.max()))
+        style = {"font": theme.mono, "font_size": theme.hud_size, "color": theme.text}
+        self.values = VGroup(*[Text(loss_text(v), **style) for v in quoted])
+        box = width - max(label.width for label in self.values) - self.GAP
+        self.frame = Rectangle(width=box, height=height, stroke_color=theme.axis_color, stroke_width=1.5)
+        xs = np.linspace(-box / 2, box / 2, len(self.losses)) if len(self.losses) > 1 else np.zeros(1)
+        self.corners = np.column_stack([xs, [self.height_of(v, height) for v in self.losses], np.zeros(len(xs))])
+        self.rising = rising_steps(self.losses)  # the rises the caption counts
+        self.segments = VGroup(*[Line(a, b, color=color, stroke_width=4.5 if up else 1.5)
+                                 for a, b, up in zip(self.corners[:-1], self.corners[1:], self.rising)])
+        self.dots = VGroup(*[Dot(c, radius=0.035, color=color) for c in self.corners])
+        for label, v in zip(self.values, quoted):
+            label.next_to([-box / 2, self.height_of(v, height), 0], LEFT, buff=self.GAP)
+        last = self.first_step + len(self.losses) - 1
+        small = {"font": theme.font, "font_size": theme.hud_size * 0.85, "color": theme.muted}
+        self.steps = VGroup(Text(str(self.first_step), **small), Text(str(last), **small))
+        for label, x, edge in zip(self.steps, (xs[0], xs[-1]), (LEFT, RIGHT)):  # within the frame's width
+            label.next_to([x, -height / 2, 0], DOWN, buff=0.08, aligned_edge=edge)
+        self.add(self.frame, self.segments, self.dots, self.values, self.steps)
+        self.refresh()
+        self.add_updater(lambda m: m.refresh())
+
+    def height_of(self, value: float, height: float) -> float:
+        """Where ``value`` sits up the strip: the window's lowest loss at the bottom edge, its
+        highest at the top (the middle when they print alike)."""
+        lo, hi = self.span
+        if loss_text(lo) == loss_text(hi):
+            return 0.0
+        return (float(np.clip(value, lo, hi)) - lo) / (hi - lo) * height - height / 2
+
+    def shown_steps(self) -> int:
+        """How many of the window's steps the line has reached at the tracker's value: a step's
+        segment shows as soon as the replay moves along it (so it is whole on a play's last
+        frame, which manim draws just short of the end)."""
+        return int(np.clip(np.ceil(self.step.get_value() - self.first_step - 1e-9), 0, len(self.losses) - 1))
+
+    def refresh(self) -> None:
+        reached = self.shown_steps()
+        for i, segment in enumerate(self.segments):
+            segment.set_stroke(opacity=(1.0 if self.rising[i] else 0.6) if i < reached else 0.0)
+        for i, dot in enumerate(self.dots):
+            dot.set_opacity(1.0 if i <= reached else 0.0)

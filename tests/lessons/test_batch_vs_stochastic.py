@@ -53,6 +53,11 @@ TITLES = {"gd": "GD", "sgd": "SGD", "momentum": "momentum", "nesterov": "Nestero
 NUM = f"({NUM_PRINTED})"
 
 
+def printed(loss: float) -> str:
+    """A loss to three significant figures, as a caption prints it."""
+    return f"{float(f'{loss:.2e}'):g}"
+
+
 def quoted(text: str, exact: float) -> bool:
     """A caption's number is the engine's value to the digits shown (3 significant, or whole)."""
     shown = value(text)
@@ -301,6 +306,12 @@ def test_every_claim_holds_for_the_run(values):
     for beat in lesson.beats_of("settle"):
         assert beat.facts["sgd"][2] == rises["sgd"] and beat.facts["full"][2] == rises["full"]; claims += 1
         assert beat.facts["unsettled"] == ("does not settle" in settle); claims += 1
+        # the losses the scene's loss strips label: the window's start, and per run what its sentence quotes
+        assert beat.facts["first_step"] == k - W; claims += 1
+        for key, tail in tails.items():
+            ends = (tail[0], tail[-1]) if printed(tail[0]) != printed(tail[-1]) else (tail[-1],)
+            assert np.allclose(beat.facts["quoted"][key], (tail.min(), tail.max()) if rises[key] else ends,
+                               rtol=1e-12, atol=0); claims += 1
     assert claims >= 40
 
 
