@@ -5,7 +5,9 @@ draws each stop, one beat a caption: under the terrain caption the heading and t
 the formula and the minima (or saddle point) it names are pointed at and the runs appear at
 their starts; under the outcome caption the runs descend, their labels fade in and the balls
 pulse where they ended. A stop's runs differ in their start: each wears the theme's run colour of
-its start's index, the same from stop to stop.
+its start's index, the same from stop to stop. Every value a caption quotes is on screen when it
+ends: the plan's labels beside the points they belong to (a ring where a named step lies on a
+trail), and the stop's rate, step budget and current step in a panel at the left.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import dataclasses
 
 import numpy as np
 from manim import (DEGREES, DL, DOWN, LEFT, RIGHT, UP, UR, AnimationGroup, BackgroundRectangle, Circle, Cross,
-                   FadeIn, FadeOut, Flash, Indicate, MathTex, Succession, Text, VGroup, linear)
+                   FadeIn, FadeOut, Flash, Indicate, MathTex, Succession, Text, ValueTracker, VGroup, VMobject,
+                   linear)
 
 from gdanim.display import point_at
 from gdanim.lessons.landscape_tour import Params, Visit, plan
 from gdanim.visual.contours import ContourMap
-from gdanim.visual.framing import fit_to_screen
+from gdanim.visual.framing import fit_to_screen, screen_bounds
+from gdanim.visual.glyphs import GlyphWriter
 from gdanim.visual.lesson import FADE, LessonScene
 from gdanim.visual.surface import MARK_OUTLINE_EXTRA_WIDTH, MARK_RADIUS, MARK_WIDTH, LossSurface
 from gdanim.theme import THEME
@@ -35,6 +39,10 @@ SETTLED = 0.02  # scene units (about a pixel at 480p): a ball moving less has vi
 SETTLED_SECONDS = 0.3  # the steps after every ball has visibly arrived
 PULSE_SECONDS = 1.2  # one pulse of a named thing
 LABEL_BUFF = 0.16  # from an end point to its label
+LABEL_SIZE = 18
+RING_RADIUS = 0.1  # a named step on a trail: a ring a little wider than the trail
+LABEL_BAND = (-7.0, -2.55, 7.0, 3.3)  # (left, bottom, right, top): between the heading and the captions
+PANEL_BUFF = 0.4  # the panel's distance from the frame's left edge
 
 
 def peak(t: float) -> float:
@@ -52,8 +60,9 @@ class Shown:
     tracers: list
     rings: VGroup
     marks: list  # the stage's marks of minima and saddle points
-    labels: VGroup
+    labels: VGroup  # the open beat's labels (values beside points), fixed in the frame
     start: float  # video time the stop began
+    panel: VGroup = dataclasses.field(default_factory=VGroup)  # rate, budget and step, fixed in the frame
     tracers_added: bool = False
     descended: bool = False
 
@@ -76,9 +85,11 @@ class LandscapeTour(LessonScene):
             with self.beat(beat.caption) as clock:
                 if shown is None:
                     shown = self.arrive(visit, beat, len(lesson.runs), clock.start)
+                self.clear_labels(shown)
                 if beat.kind == "outcome" and not shown.descended:
                     self.descend(shown, beat, clock)
                 elif beat.kind == "outcome":
+                    self.reveal(shown, beat.facts.get("labels", []))
                     self.pulse_ends(shown, named_runs(beat, visit), clock.remaining)
                 else:
                     self.point_out(shown, beat, clock)
@@ -130,15 +141,17 @@ class LandscapeTour(LessonScene):
         shared between them."""
         parts = []
         for said in beat.facts.get("said", []):
+            labels = said.get("labels", [])
             if "landscape" in said:  # the terrain sentence: the formula, then the points it names
                 parts.append(lambda t: self.pulse(shown.heading[2], t, scale_factor=1.15))
                 points = list(said.get("minima", []))
                 if said.get("saddle_point") is not None:
                     points.append(said["saddle_point"])
                 if points:
-                    parts.append(lambda t, points=points: self.flash(shown, points, t))
-            if "starts" in said:  # the setup sentence: the runs at their starts
-                parts.append(lambda t: self.show_starts(shown, t))
+                    parts.append(lambda t, points=points, labels=labels:
+                                 self.flash(shown, points, t - self.reveal(shown, labels)))
+            if "starts" in said:  # the setup sentence: the runs at their starts, its values beside them
+                parts.append(lambda t, said=said: self.show_starts(shown, t, said))
         if not parts:  # a caption naming neither: the heading it is about
             parts.append(lambda t: self.pulse(shown.heading, t, scale_factor=1.05))
         for i, part in enumerate(parts):
@@ -154,14 +167,22 @@ class LandscapeTour(LessonScene):
                                                 for w in where)) for _ in range(n))),
                   run_time=run_time)
 
-    def show_starts(self, shown: Shown, run_time: float) -> None:
-        """The balls (and contour views' start rings) appear at the starts, then pulse."""
+    def show_starts(self, shown: Shown, run_time: float, said: dict | None = None) -> None:
+        """The balls (and contour views' start rings) appear at the starts with the setup sentence's
+        panel (rate, budget, step) and labels (a lone start's coordinates), then pulse."""
         if not shown.tracers_added:
             self.add_tracers(*shown.tracers)
             balls = VGroup(*(t.ball for t in shown.tracers))
-            self.play(FadeIn(balls, scale=2.0), FadeIn(shown.rings), run_time=min(FADE, run_time / 2))
+            appear = [FadeIn(balls, scale=2.0), FadeIn(shown.rings)]
+            if said and said.get("panel"):
+                shown.panel = self.stop_panel(said["panel"], shown.visit.stop.steps)
+                self.add_fixed_in_frame_mobjects(shown.panel)
+                appear.append(FadeIn(shown.panel))
+            self.play(*appear, run_time=min(FADE, run_time / 2))
             shown.tracers_added = True
             run_time -= min(FADE, run_time / 2)
+        if said:
+            run_time -= self.reveal(shown, said.get("labels", []))
         self.pulse_ends(shown, range(len(shown.tracers)), run_time)
 
     def pulse_ends(self, shown: Shown, runs, run_time: float) -> None:
@@ -187,7 +208,7 @@ class LandscapeTour(LessonScene):
         last, settled = int(visit.shown.max()), self.settled_step(shown)
         tail = SETTLED_SECONDS if settled < last else 0.0
         labels = beat.facts.get("labels") or ()
-        closing = tail + p.hold_seconds + (FADE if labels else 0.0)
+        closing = tail + p.hold_seconds + (FADE / 2 if labels else 0.0)
         left_of_stop = p.seconds_per_stop - (self.now - shown.start) - closing - FADE / 2 - FADE_STAGE
         if settled > 0:
             run_time = max(MIN_DESCENT, clock.remaining - closing, left_of_stop)
@@ -195,9 +216,7 @@ class LandscapeTour(LessonScene):
         if tail:
             self.play(self.step_tracker.animate.set_value(last), run_time=tail, rate_func=linear)
         shown.descended = True
-        if labels:
-            shown.labels = self.end_labels(shown.stage, labels, avoid=[*shown.rings, *shown.marks])
-            self.play(FadeIn(shown.labels), run_time=FADE)
+        self.reveal(shown, labels)
         self.pulse_ends(shown, named_runs(beat, visit), max(p.hold_seconds, clock.remaining))
 
     @staticmethod
@@ -223,8 +242,8 @@ class LandscapeTour(LessonScene):
                       rate_func=linear)
             shown.descended = True
         self.play(FadeOut(shown.heading), FadeOut(shown.stage), *(FadeOut(t) for t in shown.tracers),
-                  FadeOut(shown.rings), FadeOut(shown.labels), run_time=FADE_STAGE)
-        self.remove_fixed_in_frame_mobjects(shown.heading)
+                  FadeOut(shown.rings), FadeOut(shown.labels), FadeOut(shown.panel), run_time=FADE_STAGE)
+        self.remove_fixed_in_frame_mobjects(shown.heading, shown.labels, shown.panel)
         self.renderer.camera.remove_fixed_orientation_mobjects(*(t.ball for t in shown.tracers))
         self.step_tracker.set_value(0)  # the next stop's runs start at step 0
 
@@ -245,28 +264,124 @@ class LandscapeTour(LessonScene):
         return VGroup(*(Circle(radius=0.11, stroke_color=THEME.text, stroke_width=2).move_to(point)
                         for point in stage.to_scene(visit.traj.positions[:, 0])))
 
-    @staticmethod
-    def end_labels(stage: ContourMap, marks, avoid=()) -> VGroup:
-        """The plan's labels (a minimum's coordinates, a trapped run's loss) beside their points,
-        each on the first side where it covers nothing in ``avoid`` (start rings, marks) and no
-        label before it: a run that barely moved ends beside its own start ring."""
-        labels = VGroup()
-        taken = [box(m) for m in avoid]
-        for xy, text in marks:
-            where = stage.to_scene(np.array([xy]))[0]
-            label = Text(text, font=THEME.font, font_size=20, color=THEME.text)
-            patch = BackgroundRectangle(label, color=THEME.panel, fill_opacity=0.8, buff=0.05)
-            pair = VGroup(patch, label)
-            sides = label_sides(where, stage.get_center())
-            for side in sides:
-                pair.next_to(where, side, buff=LABEL_BUFF)
-                if not any(overlap(box(patch), other) for other in taken):
+    def reveal(self, shown: Shown, labels) -> float:
+        """The plan's ``labels`` fade in beside their points (joining the beat's others); the seconds it took."""
+        if not labels:
+            return 0.0
+        added = self.value_labels(shown, labels)
+        self.add_fixed_in_frame_mobjects(added)
+        shown.labels.add(*added)
+        self.play(FadeIn(added), run_time=FADE / 2)
+        return FADE / 2
+
+    def clear_labels(self, shown: Shown) -> None:
+        """The previous beat's labels fade as the next caption starts."""
+        if len(shown.labels):
+            self.play(FadeOut(shown.labels), run_time=FADE / 2)
+            self.remove_fixed_in_frame_mobjects(shown.labels)
+            shown.labels = VGroup()
+
+    def value_labels(self, shown: Shown, labels) -> VGroup:
+        """Each label beside its point on screen, on the first side where it covers no mark, start
+        ring, ball, label, panel or drawn trail, else the side where it covers least."""
+        where = self.on_screen(stage_points(shown.stage, [lab["at"] for lab in labels]))
+        middle = self.on_screen([shown.stage.get_center()])[0]
+        taken = self.occupied(shown)
+        trails = self.on_screen(np.vstack([t.trail_points() for t in shown.tracers])) if shown.tracers_added \
+            else np.zeros((0, 2))
+        group = VGroup()
+        for lab, xy in zip(labels, where):
+            value = ValueLabel(lab["text"], np.array([*xy, 0.0]), lab["mark"])
+            if value.ring is not None:
+                taken.append(box(value.ring))
+            scores = []
+            for side in label_sides(value.at, middle):
+                scores.append((crowding(box(value.place(side)), taken, trails), side))
+                if scores[-1][0] == 0:
                     break
-            else:  # crowded on every side: the outward side
-                pair.next_to(where, sides[0], buff=LABEL_BUFF)
-            taken.append(box(patch))
-            labels.add(patch, label)
-        return labels
+            value.place(min(scores, key=lambda score: score[0])[1])
+            taken.append(box(value.patch))
+            group.add(value)
+        return group
+
+    def on_screen(self, points) -> np.ndarray:
+        """Frame coordinates (n, 2) of scene points, as the camera draws them."""
+        camera = self.renderer.camera
+        camera.reset_rotation_matrix()
+        return camera.project_points(np.atleast_2d(np.asarray(points, dtype=float)))[:, :2]
+
+    def occupied(self, shown: Shown) -> list:
+        """Screen boxes a label must not cover: marks, start rings, balls, heading, panel, labels."""
+        camera = self.renderer.camera
+        boxes = [np.concatenate(screen_bounds(m, camera)) for m in [*shown.marks, *shown.rings]]
+        if shown.tracers_added:
+            balls = self.on_screen([t.ball_point() for t in shown.tracers])
+            boxes += [np.concatenate([b - t.radius, b + t.radius]) for b, t in zip(balls, shown.tracers)]
+        return boxes + [box(m) for m in [shown.heading, *shown.panel, *shown.labels]]
+
+    def stop_panel(self, rows, budget: int) -> VGroup:
+        """The setup sentence's rate and step budget, and the step shown, at the frame's left."""
+        texts = [Text(row, font=THEME.mono, font_size=LABEL_SIZE, color=THEME.muted) for row in rows]
+        counter = StepCounter(self.step_tracker, budget)
+        column = VGroup(*texts, counter).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        patch = BackgroundRectangle(column, color=THEME.panel, fill_opacity=THEME.panel_opacity, buff=0.12)
+        panel = VGroup(patch, column)
+        panel.to_edge(LEFT, buff=PANEL_BUFF).set_y(STAGE_CENTER[1])
+        counter.anchor()
+        return panel
+
+
+class ValueLabel(VGroup):
+    """A value beside its point ``at`` (frame coordinates): its text on a translucent patch, and a
+    ring on the point where it is a step on a trail (``marked``) that nothing else marks."""
+
+    def __init__(self, text: str, at: np.ndarray, marked: bool):
+        super().__init__()
+        self.at, self.text = at, text
+        self.ring = None
+        if marked:
+            self.ring = (Circle(radius=RING_RADIUS, stroke_color=THEME.text, stroke_width=2.5)
+                         .set_stroke(THEME.background, 5.5, background=True).move_to(at))
+            self.add(self.ring)
+        self.words = Text(text, font=THEME.font, font_size=LABEL_SIZE, color=THEME.text)
+        self.patch = BackgroundRectangle(self.words, color=THEME.panel, fill_opacity=0.8, buff=0.05)
+        self.add(self.patch, self.words)
+        self.buff = LABEL_BUFF + (RING_RADIUS if marked else 0.0)
+
+    def place(self, side) -> BackgroundRectangle:
+        """Text and patch on ``side`` of the point (clear of its ring); the patch, to measure."""
+        VGroup(self.patch, self.words).next_to(self.at, side, buff=self.buff)
+        return self.patch
+
+
+class StepCounter(VMobject):
+    """'step 17': the step tracker's whole step, rewritten from glyphs drawn once as it changes
+    (a Text per step would cost a Pango call a frame)."""
+
+    def __init__(self, step: ValueTracker, budget: int):
+        super().__init__(fill_color=THEME.text, fill_opacity=1.0, stroke_width=0)
+        self.step, self.budget = step, budget
+        self.writer = GlyphWriter("step0123456789", font=THEME.mono, font_size=LABEL_SIZE)
+        self.set_points(self.writer.points(self.text(budget)))  # widest: sized and placed as its longest
+        self.corner = self.get_corner(DL)  # where the drawn text's corner is, for a baseline at the origin
+        self.origin, self._shown = None, None
+        self.add_updater(lambda m: m.refresh())
+
+    def text(self, k: int) -> str:
+        return f"step {k}"
+
+    def anchor(self) -> None:
+        """Write every later step where the text is now (same left edge and baseline)."""
+        self.origin = self.get_corner(DL) - self.corner
+        self._shown = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        k = int(self.step.get_value() + 1e-9)
+        if self.origin is None or k == self._shown:
+            return
+        self.set_points(self.writer.points(self.text(k)) + self.origin)
+        self._shown = k
 
 
 def run_color(run: int) -> str:
@@ -290,10 +405,27 @@ def saddle_marks(stage, beat) -> VGroup:
 
 def label_sides(where: np.ndarray, centre: np.ndarray) -> list:
     """Where a label may go beside ``where``, best first: outward (away from the stage's middle)
-    up or down, then the other way, then outward and inward sideways."""
+    up or down, then the other way, then outward and inward sideways, then the corners."""
     vertical = [UP, DOWN] if where[1] >= centre[1] else [DOWN, UP]
     sideways = [RIGHT, LEFT] if where[0] >= centre[0] else [LEFT, RIGHT]
-    return vertical + sideways
+    corners = [v + h for v in vertical for h in sideways]
+    return vertical + sideways + corners
+
+
+def crowding(patch: np.ndarray, taken: list, trails: np.ndarray) -> int:
+    """How badly a label's screen box sits: boxes it covers, trail points under it, out of the band."""
+    covered = sum(overlap(patch, other) for other in taken)
+    under = int(np.count_nonzero((trails[:, 0] > patch[0]) & (trails[:, 0] < patch[2])
+                                 & (trails[:, 1] > patch[1]) & (trails[:, 1] < patch[3])))
+    left, bottom, right, top = LABEL_BAND
+    outside = not (patch[0] >= left and patch[1] >= bottom and patch[2] <= right and patch[3] <= top)
+    return 1000 * outside + 50 * covered + under
+
+
+def stage_points(stage, xy) -> np.ndarray:
+    """Scene points over domain points (n, 2): on the surface of a 3D stage, on a contour map."""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    return stage.to_surface(xy) if isinstance(stage, LossSurface) else stage.to_scene(xy)
 
 
 def box(mobject) -> np.ndarray:

@@ -1,6 +1,8 @@
 """LandscapeTour's manim side: framing and visibility of the 3D stops, and dry runs that say
 exactly the plan's captions (the claims themselves are tested in tests/lessons)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -8,11 +10,12 @@ manim = pytest.importorskip("manim")
 
 from gdanim.config import ConfigError, build_params  # noqa: E402
 from gdanim.display import draped_path, shown_steps  # noqa: E402
+from gdanim.engine import simulate  # noqa: E402
 from gdanim.lessons.landscape_tour import Params, plan, resolve_stop, run_stop  # noqa: E402
 from gdanim.render import dry_run_cues  # noqa: E402
 from gdanim.visual.framing import fit_to_screen, hidden_points, screen_bounds  # noqa: E402
 from gdanim.visual.surface import MARK_RADIUS, LossSurface  # noqa: E402
-from scenes.l7_landscape_tour import LandscapeTour, box, overlap  # noqa: E402
+from scenes.l7_landscape_tour import LABEL_BAND, LandscapeTour, box, overlap  # noqa: E402
 
 P = Params()
 
@@ -117,16 +120,29 @@ BEAT_PARAM_SETS = [
      "runs": {"saddle": {"view": "contour", "starts": [[1.5, 1e-3], [-1.5, -1e-3]]},
               "himmelblau": {"starts": [[1.0, 1.0], [2.0, 2.0]], "steps": 40},
               "booth": {"lr": 0.02, "steps": 30, "view": "surface", "theta": -45.0}}},
+    {"stops": ["valley", "rosenbrock", "saddle"], "seconds_per_stop": 4.0, "surface_resolution": 8,
+     "runs": {"valley": {"lr": 0.095}, "rosenbrock": {"lr": 0.002, "steps": 600, "starts": [[-1.5, 2.0]]},
+              "saddle": {"starts": [[1.6, 2e-4]], "view": "contour"}}},
 ]
 
 
 class Logged(LandscapeTour):
     """LandscapeTour noting every wait (start, seconds, caption of its beat), after every play
-    the caption of its beat and the optimizer step shown, and the ball colours of every stop."""
+    the caption of its beat and the optimizer step shown, the ball colours of every stop, and
+    every label drawn (its beat's caption, the stop, the label and the trails on screen)."""
 
     waits: list = []
     steps: list = []
     colours: list = []
+    labels: list = []
+
+    def value_labels(self, shown, labels):
+        group = super().value_labels(shown, labels)
+        trails = [self.on_screen(t.path) for t in shown.tracers]
+        for lab, value in zip(labels, group):
+            Logged.labels.append((self.open_beat, shown.visit.name, lab, value, trails,
+                                  [t.positions for t in shown.tracers]))
+        return group
 
     def arrive(self, *args, **kwargs):
         shown = super().arrive(*args, **kwargs)
@@ -162,15 +178,15 @@ def logged(request, tmp_path_factory):
     from test_visual import beat_plays
 
     p = Params(**request.param)
-    Logged.waits, Logged.steps, Logged.colours = [], [], []
+    Logged.waits, Logged.steps, Logged.colours, Logged.labels = [], [], [], []
     beat_plays(Logged, p, tmp_path_factory.mktemp("tour"))
-    return plan(p), list(Logged.waits), list(Logged.steps), list(Logged.colours)
+    return plan(p), list(Logged.waits), list(Logged.steps), list(Logged.colours), list(Logged.labels), p
 
 
 def test_every_caption_is_read_over_a_moving_picture(logged):
     """No caption waits out its reading time over a still picture; the runs stay at their starts
     under the terrain captions and descend under each stop's first outcome caption."""
-    lesson, waits, steps, _ = logged
+    lesson, waits, steps, *_ = logged
     assert [(start, beat) for start, seconds, beat in waits if beat is not None and seconds > 0.05] == []
     kinds = {beat.caption: beat.kind for beat in lesson.beats}
     assert all(step == 0 for beat, step in steps if kinds.get(beat) == "terrain")
@@ -188,7 +204,7 @@ def test_runs_drawn_together_differ_in_colour(logged):
     colours drawn together), in the same order at every stop."""
     from test_theme import TOGETHER, delta_e
 
-    lesson, _, _, colours = logged
+    lesson, _, _, colours, *_ = logged
     assert [name for name, _ in colours] == [v.name for v in lesson.runs]
     for name, balls in colours:
         for i, a in enumerate(balls):
@@ -224,19 +240,84 @@ def test_the_saddle_point_the_caption_names_is_marked(view):
         np.testing.assert_allclose(mark.get_center(), stage.to_scene(np.array([[0.0, 0.0]]))[0], atol=1e-6)
 
 
-@pytest.mark.parametrize("name", ["rastrigin", "himmelblau"])
-def test_end_labels_cover_no_start_ring_mark_or_label(name):
-    """Rastrigin's runs barely move: a label set above or below its end point covered the run's
-    own start ring ("L = 13" did). Each label now takes the first side where it covers nothing."""
-    scene, stage, marks, visit = staged_stop(name)
-    rings = scene.start_rings(stage, visit)
-    labels = scene.end_labels(stage, visit.labels, avoid=[*rings, *marks])
-    patches = [box(patch) for patch in labels[::2]]
-    assert len(patches) == len(visit.labels) > 0
-    for i, patch in enumerate(patches):
-        assert not any(overlap(patch, box(m)) for m in [*rings, *marks]), labels[2 * i + 1].text
-        assert not any(overlap(patch, other) for other in patches[i + 1:]), labels[2 * i + 1].text
-    ends = stage.to_scene(np.array([xy for xy, _ in visit.labels]))
-    for patch, end in zip(patches, ends):  # still beside its own point
-        centre = (patch[:2] + patch[2:]) / 2
-        assert np.linalg.norm(centre - end[:2]) < 0.6
+def engine_run(name, p):
+    """The stop's runs, simulated here from its settings (not by the plan)."""
+    stop = resolve_stop(name, p.runs)
+    return stop.land, simulate(stop.land, "gd", stop.starts, stop.steps, lr=stop.lr, tol_grad=p.tol_grad)
+
+
+def step_on_trail(traj, xy):
+    """(run, step) of the first drawn position equal to ``xy``."""
+    for run, last in enumerate(shown_steps(traj)):
+        hits = np.flatnonzero(np.all(np.isclose(traj.positions[run, : last + 1], xy, rtol=0, atol=1e-12), axis=1))
+        if len(hits):
+            return run, int(hits[0])
+    return None
+
+
+def test_each_beat_draws_its_values_under_its_caption(logged):
+    """Every label the plan gives a beat is drawn while that beat's caption is up, with that text,
+    and nothing else is: the picture at a caption's end holds the values it quotes."""
+    lesson, *_, labels, _ = logged
+    for beat in lesson.beats:
+        drawn = [value.words.original_text for caption, _, _, value, _, _ in labels if caption == beat.caption]
+        assert drawn == [lab["text"] for lab in beat.facts["labels"]], beat.caption
+    assert {caption for caption, *_ in labels} <= {beat.caption for beat in lesson.beats}
+    assert any("steps" in value.text for *_, value, _, _ in labels)
+
+
+def test_rings_sit_on_the_engine_trail_at_the_step_the_caption_names(logged):
+    """A ring marks the step the caption names (a coordinate settling, the floor reached, the
+    gradient small): at that step of the engine's run, where the drawn trail passes."""
+    *_, labels, p = logged
+    rings = 0
+    for caption, name, lab, value, trails, drawn in labels:
+        land, traj = engine_run(name, p)
+        found = step_on_trail(traj, lab["at"])
+        if value.ring is None:
+            if found:  # beside a run's point (its start or end): where that run is drawn
+                run, step = found
+                np.testing.assert_allclose(value.at[:2], trails[run][step * 8], atol=1e-6)
+            continue
+        rings += 1
+        assert found, (caption, value.text)
+        run, step = found
+        np.testing.assert_allclose(drawn[run], traj.positions[run, : len(drawn[run])])
+        np.testing.assert_allclose(value.ring.get_center()[:2], trails[run][step * 8], atol=1e-6)
+        settle = re.match(r"\|([xy])\| < (\S+) in (\d+) steps?$", value.text)
+        floor = re.match(r"floor in (\d+) steps?$", value.text)
+        crawl = re.match(r"‖∇L‖ < (\S+) for (\d+)(?: of (\d+))? steps?$", value.text)
+        if settle:
+            axis, distance, named = settle.group(1), float(settle.group(2)), int(settle.group(3))
+            coordinate = np.abs(traj.positions[run, : shown_steps(traj)[run] + 1, "xy".index(axis)])
+            assert named == step and (coordinate[step:] < distance).all()
+            assert step == 0 or coordinate[step - 1] >= distance
+            assert re.search(rf"\b{axis} (?:settles within {distance:g} of 0 |only )?in {named} steps?", caption)
+        elif floor:
+            assert int(floor.group(1)) == step and f"onto the curved floor in {step} step" in caption
+        else:
+            assert crawl and np.linalg.norm(land.gradient(traj.positions[run, step])) < float(crawl.group(1))
+            if crawl.group(3):  # one run: the caption's own words
+                assert value.text in caption
+            else:  # several: each run's count within the caption's span
+                low, high = re.search(r"for (\d+)(?: to (\d+))? steps? each", caption).groups(default=None)
+                assert int(low) <= int(crawl.group(2)) <= int(high or low), (value.text, caption)
+    assert rings > 0
+
+
+def test_labels_cover_no_mark_ring_or_other_label_and_stay_between_heading_and_captions(logged):
+    """Labels drawn together (one beat's) cover neither each other nor a ring, and sit in the band
+    between the heading and the captions, each beside its own point."""
+    *_, labels, _ = logged
+    beats = {}
+    for caption, name, lab, value, *_ in labels:
+        beats.setdefault((caption, name), []).append(value)
+    for (caption, _), values in beats.items():
+        patches = [box(v.patch) for v in values]
+        rings = [box(v.ring) for v in values if v.ring is not None]
+        left, bottom, right, top = LABEL_BAND
+        for i, (patch, value) in enumerate(zip(patches, values)):
+            assert left <= patch[0] and bottom <= patch[1] and patch[2] <= right and patch[3] <= top, value.text
+            assert not any(overlap(patch, other) for other in patches[i + 1:] + rings), (caption, value.text)
+            gap = np.maximum(np.maximum(patch[:2] - value.at[:2], value.at[:2] - patch[2:]), 0.0)
+            assert gap.max() <= value.buff + 1e-6, value.text  # beside its point (or its corner)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdanim.config import brief, param
-from gdanim.display import shown_steps
+from gdanim.display import inside_domain, shown_steps
 from gdanim.engine import Trajectory, simulate
 from gdanim.landscapes import Landscape
 from gdanim.lessons import checks
@@ -45,6 +45,7 @@ MAX_STOPS = 10
 FLOOR_SHARE = 0.1  # Rosenbrock: on the valley floor while the across term is below this share of the loss
 MAX_TOL_GRAD = 0.01  # a run stopped by a larger gradient may sit on a slope, not at a stationary point
 HESSIAN_STEP = 1e-4
+SADDLE_POINT = (0.0, 0.0)  # the saddle landscape's flat point
 DIP_RASTRIGIN_A = 2.0  # from this ripple height on, Rastrigin has a dip by every lattice point of its plot
 
 
@@ -151,7 +152,6 @@ class Visit:
     traj: Trajectory
     shown: np.ndarray  # per run, the last step drawn
     ends: tuple[RunEnd, ...]
-    labels: tuple[tuple[tuple[float, float], str], ...]  # contour views: (xy, text) beside run ends
 
 
 def run_stop(stop: Stop, tol_grad: float) -> Trajectory:
@@ -228,18 +228,15 @@ def rastrigin_nearest_dip(land: Landscape, xy) -> np.ndarray:
     return candidates[np.argmin(np.linalg.norm(candidates - xy, axis=1))]
 
 
-def end_labels(visit_ends, land: Landscape, view: str) -> tuple:
-    """Contour views: each documented minimum reached (landscapes with several) by its
-    coordinates, each run stopped in a dip by its loss, as the captions word them."""
-    if view != "contour":
-        return ()
-    labels = []
-    if len(land.minima) >= 2:
-        for i in sorted({e.minimum for e in visit_ends if e.how == "minimum"}):
-            xy = tuple(float(v) for v in land.minima[i])
-            labels.append((xy, point(xy, 2)))
-    labels += [(e.point, f"L = {sci(e.loss)}") for e in visit_ends if e.how == "dip"]
-    return tuple(labels)
+def label(xy, text: str, mark: bool = False) -> dict:
+    """A value a caption quotes, drawn beside the point ``xy`` it belongs to; ``mark``: the point is
+    on a trail (a step the caption names) and gets a ring, where nothing else marks it."""
+    return {"at": (float(xy[0]), float(xy[1])), "text": text, "mark": mark}
+
+
+def marked_minima(land: Landscape) -> list[int]:
+    """The documented minima the stage marks: those inside the plot."""
+    return [int(i) for i in np.flatnonzero(inside_domain(land, land.minima))] if len(land.minima) else []
 
 
 # --- wording ---------------------------------------------------------------------------------
@@ -300,6 +297,7 @@ class Said:
 
     text: str
     facts: dict
+    labels: tuple = ()  # label(...) dicts: the sentence's values beside the points they belong to
 
 
 ENDINGS = ("minimum", "dip", "saddle", "peak", "flat", "unfinished", "left", "diverged")
@@ -379,8 +377,36 @@ def end_clauses(ends: list[RunEnd], traj: Trajectory, tol_grad: float, first: bo
                         f"{_verb(k, 'diverges', 'diverge')} at {_at_steps(facts['steps'])}")
             else:
                 text = f"{who} {_verb(k, 'diverges', 'diverge')} at {_at_steps(facts['steps'])}"
-        said.append(Said(text, facts))
+        said.append(Said(text, facts, end_labels(how, group, land, tol_grad)))
     return said
+
+
+def end_labels(how: str, group: list[RunEnd], land: Landscape, tol_grad: float) -> tuple:
+    """The values an end clause quotes, beside the points they belong to: each minimum reached with
+    its steps, each run's end loss, point, or the step it left the plot or diverged at."""
+    if how == "minimum":
+        reached = {}
+        for e in group:
+            reached.setdefault(e.minimum, []).append(e.step)
+        return tuple(label(land.minima[i], point(land.minima[i], 2) if max(steps) == 0 else
+                           f"{point(land.minima[i], 2)} in {_span(steps)}") for i, steps in sorted(reached.items()))
+    if how == "dip":
+        lowest = [label(land.minima[i], f"L = {sci(land.min_value, 3)}") for i in marked_minima(land)[:1]
+                  if land.min_value is not None]
+        return tuple(label(e.point, f"L = {sci(e.loss)}") for e in group) + tuple(lowest)
+    if how in ("saddle", "peak"):
+        return tuple(label(xy, point(xy, 2)) for xy in dict.fromkeys(e.point for e in group))
+    if how == "flat":
+        return tuple(label(xy, f"{point(xy, 2)}, {GRAD_NORM} < {tol_grad:g}")
+                     for xy in dict.fromkeys(e.point for e in group))
+    if how == "unfinished":
+        if len(group) == 1:
+            return (label(group[0].point, f"{point(group[0].point, 2)}, L = {sci(group[0].loss)}"),)
+        return tuple(label(e.point, f"L = {sci(e.loss)}") for e in group)
+    if how == "left":
+        return tuple(label(e.point, f"off the plot at step {e.step}") for e in group)
+    return tuple(label(e.point, f"diverged at step {e.step}" if e.left is None else
+                       f"off at step {e.left}, diverged at step {e.step}") for e in group)
 
 
 def end_sentences(ends: list[RunEnd], traj: Trajectory, tol_grad: float) -> list[Said]:
@@ -388,21 +414,49 @@ def end_sentences(ends: list[RunEnd], traj: Trajectory, tol_grad: float) -> list
     clauses = end_clauses(ends, traj, tol_grad)
     if not clauses:
         return []
-    merged = Said(_sentence([c.text for c in clauses]), {"ends": [c.facts for c in clauses]})
+    merged = Said(_sentence([c.text for c in clauses]), {"ends": [c.facts for c in clauses]},
+                  tuple(lab for c in clauses for lab in c.labels))
     if fits(merged.text):
         return [merged]
-    return [Said(_sentence([c.text]), {"ends": [c.facts]}) for c in end_clauses(ends, traj, tol_grad, first=True)]
+    return [Said(_sentence([c.text]), {"ends": [c.facts]}, c.labels)
+            for c in end_clauses(ends, traj, tol_grad, first=True)]
 
 
 # --- per-landscape lessons -------------------------------------------------------------------
 
 def terrain_sentence(land: Landscape) -> Said:
+    """What the landscape is, with the coordinates and loss it quotes beside the marked points."""
+    said = terrain_words(land)
+    return Said(said.text, said.facts, terrain_labels(land, said.text))
+
+
+def terrain_labels(land: Landscape, text: str) -> tuple:
+    """Beside each marked minimum the coordinates and loss ``text`` quotes of it; the saddle's
+    point."""
+    loss = sci(land.min_value, 3) if land.min_value is not None else None
+    quoted_loss = [f"L = {loss}"] if loss is not None and f"loss {loss}" in text else []
+    labels = []
+    for i in marked_minima(land):
+        where = point(land.minima[i], 2)
+        parts = ([where] if where in text else []) + quoted_loss
+        if parts:
+            labels.append(label(land.minima[i], ", ".join(parts)))
+    if land.name == "saddle":
+        labels.append(label(SADDLE_POINT, point(SADDLE_POINT, 2)))
+    if land.name == "valley" and land.params["k"] < 1.0:  # the formula shows k, the sentence 1/k
+        (x0, x1), _ = land.domain
+        labels.append(label((land.minima[0][0] + (x1 - land.minima[0][0]) / 2, land.minima[0][1]),
+                            f"{sci(1 / land.params['k'])}× steeper in x"))
+    return tuple(labels)
+
+
+def terrain_words(land: Landscape) -> Said:
     """What the landscape is: true by construction from its formula and documented minima."""
     title, name, mins = land.title, land.name, land.minima
     facts = {"landscape": name, "minima": [tuple(float(v) for v in m) for m in mins],
              "min_value": land.min_value}
     if name == "saddle":
-        facts["saddle_point"] = (0.0, 0.0)
+        facts["saddle_point"] = SADDLE_POINT
     if name == "bowl":
         return Said(f"Bowl: one minimum, {point(mins[0], 2)}, and the same curvature in every direction.", facts)
     if name == "valley":
@@ -437,10 +491,14 @@ def terrain_sentence(land: Landscape) -> Said:
 
 
 def setup_sentence(stop: Stop) -> Said:
+    """The runs: a lone start's coordinates beside it; rate and budget in the stop's panel."""
     n = len(stop.starts)
     where = f"from {point(stop.starts[0], 2)}" if n == 1 else f"from {number_word(n)} starts"
-    return Said(f"GD {where}, {rate(stop.lr)}, up to {_span([stop.steps])}.",
-                {"runs": n, "lr": stop.lr, "steps": stop.steps, "starts": stop.starts.tolist()})
+    budget = f"up to {_span([stop.steps])}"
+    return Said(f"GD {where}, {rate(stop.lr)}, {budget}.",
+                {"runs": n, "lr": stop.lr, "steps": stop.steps, "starts": stop.starts.tolist(),
+                 "panel": [rate(stop.lr), budget]},
+                (label(stop.starts[0], point(stop.starts[0], 2)),) if n == 1 else ())
 
 
 def valley_sentences(visit: Visit, p: Params) -> tuple[list[Said], set[int]]:
@@ -480,10 +538,20 @@ def valley_sentences(visit: Visit, p: Params) -> tuple[list[Said], set[int]]:
     settled = {"runs": [e.run for e in calm], "settled": {names[across]: fast, names[along]: slow},
                "distance": p.settle_distance, "last": lasts, "floor": 0.0}
     whose = "Its" if m == 1 else "Their"
+    marks = tuple(settle_label(traj.positions[e.run], e.point, names[axis], steps[i], p.settle_distance, lasts[i])
+                  for i, e in enumerate(calm) for axis, steps in ((across, fast), (along, slow)))
     return ([Said(head[0].upper() + head[1:] + ".", facts),
              Said(f"{whose} {_settle(names[across], fast, names[along], slow, p.settle_distance, lasts)}.",
-                  settled)],
+                  settled, marks)],
             {e.run for e in calm})
+
+
+def settle_label(positions: np.ndarray, end, axis: str, step: int | None, distance: float, last: int) -> dict:
+    """Where a coordinate settles, as _settle words it: a ring on the trail at that step, or at
+    the end of a run where it never does."""
+    if step is None:
+        return label(end, f"|{axis}| ≥ {distance:g} after {_span([last])}")
+    return label(positions[step], f"|{axis}| < {distance:g} in {_span([step])}", mark=True)
 
 
 def _settle(fast_axis: str, fast: list, slow_axis: str, slow: list, distance: float, lasts: list) -> str:
@@ -520,34 +588,42 @@ def rosenbrock_sentences(visit: Visit, p: Params) -> tuple[list[Said], set[int]]
     n = traj.n_runs
     on = [e for e in calm if e.run in floors]
     facts = {"runs": [e.run for e in on], "floor_steps": [floors[e.run] for e in on], "share": FLOOR_SHARE}
+    floor_marks = tuple(label(traj.positions[e.run, floors[e.run]], f"floor in {_span([floors[e.run]])}", mark=True)
+                        for e in on)
     if n == 1:
         e, f = on[0], floors[on[0].run]
         goal = point(land.minima[0], 2)
+        later = f"{_span([e.step - f])} later"
         facts["goal"] = tuple(land.minima[0])
         if e.how == "minimum":
             facts.update(reached=e.step, more=e.step - f)
             if e.step > f:
                 text = f"GD drops onto the curved floor in {_span([f])}, then needs {e.step - f} more to reach {goal}."
+                ends = (label(land.minima[0], f"{goal}, {later}"),)
             else:
                 text = f"GD drops onto the floor in {_span([f])} and reaches {goal} in {_span([e.step])}."
+                ends = (label(land.minima[0], f"{goal} in {_span([e.step])}"),)
         else:
             facts.update(last=e.step, more=e.step - f, point=e.point)
             text = (f"GD drops onto the curved floor in {_span([f])}, but the next {e.step - f} steps reach "
                     f"only {point(e.point, 2)}, short of {goal}.")
-        return [Said(text, facts)], {e.run}
+            ends = (label(e.point, f"{point(e.point, 2)}, {later}"), label(land.minima[0], goal))
+        return [Said(text, facts, floor_marks + ends)], {e.run}
     k = len(on)
     text = f"{_who(k, n)} {_verb(k, 'drops', 'drop')} onto the curved floor in {_span(facts['floor_steps'])}."
-    return [Said(text[0].upper() + text[1:], facts)], set()
+    return [Said(text[0].upper() + text[1:], facts, floor_marks)], set()
 
 
 def saddle_sentences(visit: Visit, p: Params) -> tuple[list[Said], set[int]]:
     """Saddle: GD slows near the flat middle, then slides off downhill (or stops, or stays)."""
     traj, n = visit.traj, visit.traj.n_runs
-    slow = {}
+    slow, middle = {}, {}
     for e in visit.ends:
         last = int(visit.shown[e.run])
         norms = np.linalg.norm(traj.gradients[e.run, :last], axis=-1)  # the gradient each drawn step used
-        slow[e.run] = (int(np.count_nonzero(norms < p.stall_gradient)), last)
+        crawling = np.flatnonzero(norms < p.stall_gradient)
+        slow[e.run] = (len(crawling), last)
+        middle[e.run] = traj.positions[e.run, crawling[len(crawling) // 2]] if len(crawling) else None
     crawl = [e for e in visit.ends if slow[e.run][0] >= 2]
     if not crawl:
         return [], set()
@@ -556,7 +632,9 @@ def saddle_sentences(visit: Visit, p: Params) -> tuple[list[Said], set[int]]:
     if n == 1:
         e = crawl[0]
         k, last = slow[e.run]
-        head = f"GD crawls near the saddle point: {GRAD_NORM} < {p.stall_gradient:g} for {k} of {last} steps"
+        slow_part = f"{GRAD_NORM} < {p.stall_gradient:g} for {k} of {last} steps"
+        head = f"GD crawls near the saddle point: {slow_part}"
+        ring = (label(middle[e.run], slow_part, mark=True),)
         down = e.loss < float(traj.losses[e.run, 0])
         facts.update(how=e.how, step=e.step, downhill=down)
         if e.how == "left":
@@ -566,12 +644,14 @@ def saddle_sentences(visit: Visit, p: Params) -> tuple[list[Said], set[int]]:
         elif e.how == "saddle":
             tail = ", and stops there: flat, yet no minimum."
         else:
-            return [Said(head + ".", facts)], set()
-        return [Said(head + tail, facts)], {e.run}
+            return [Said(head + ".", facts, ring)], set()
+        return [Said(head + tail, facts, ring + end_labels(e.how, [e], traj.landscape, p.tol_grad))], {e.run}
     k = len(crawl)
     text = (f"{_who(k, n)} {_verb(k, 'crawls', 'crawl')} near the saddle point, {GRAD_NORM} < "
             f"{p.stall_gradient:g} for {_span(facts['slow'])} each.")
-    return [Said(text[0].upper() + text[1:], facts)], set()
+    marks = tuple(label(middle[e.run], f"{GRAD_NORM} < {p.stall_gradient:g} for {_span([slow[e.run][0]])}", mark=True)
+                  for e in crawl)
+    return [Said(text[0].upper() + text[1:], facts, marks)], set()
 
 
 LESSONS = {"valley": valley_sentences, "rosenbrock": rosenbrock_sentences, "saddle": saddle_sentences}
@@ -581,11 +661,13 @@ def _packed(kind: str, said: list[Said], stop: int) -> list[Beat]:
     """Sentences joined into as few two-line captions as fit, each beat with its sentences' facts."""
     beats: list[tuple[str, list[dict]]] = []
     for s in said:
+        facts = {**s.facts, "labels": list(s.labels)}
         if beats and fits(f"{beats[-1][0]} {s.text}"):
-            beats[-1] = (f"{beats[-1][0]} {s.text}", beats[-1][1] + [s.facts])
+            beats[-1] = (f"{beats[-1][0]} {s.text}", beats[-1][1] + [facts])
         else:
-            beats.append((s.text, [s.facts]))
-    return [Beat(kind, text, {"stop": stop, "said": facts}) for text, facts in beats]
+            beats.append((s.text, [facts]))
+    return [Beat(kind, text, {"stop": stop, "said": facts, "labels": [lab for f in facts for lab in f["labels"]]})
+            for text, facts in beats]
 
 
 def visit_stop(index: int, name: str, p: Params) -> Visit:
@@ -593,7 +675,7 @@ def visit_stop(index: int, name: str, p: Params) -> Visit:
     traj = run_stop(stop, p.tol_grad)
     shown = shown_steps(traj)
     ends = run_ends(traj, shown, p.minimum_tolerance)
-    return Visit(index, name, stop, traj, shown, ends, end_labels(ends, stop.land, stop.view))
+    return Visit(index, name, stop, traj, shown, ends)
 
 
 def stop_beats(visit: Visit, p: Params) -> list[Beat]:
@@ -602,9 +684,7 @@ def stop_beats(visit: Visit, p: Params) -> list[Beat]:
     lesson, covered = LESSONS.get(land.name, lambda v, q: ([], set()))(visit, p)
     rest = [e for e in visit.ends if e.run not in covered]
     said = lesson + end_sentences(rest, visit.traj, p.tol_grad)
-    outcome = _packed("outcome", said, visit.index - 1)
-    labelled = Beat(outcome[0].kind, outcome[0].caption, {**outcome[0].facts, "labels": list(visit.labels)})
-    return beats + [labelled, *outcome[1:]]
+    return beats + _packed("outcome", said, visit.index - 1)
 
 
 def place(e: RunEnd):

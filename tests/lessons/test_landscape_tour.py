@@ -271,6 +271,132 @@ def check_numbers_from_facts(c: Claims, beat, extra=()):
 
 # --- the checks ------------------------------------------------------------------------------
 
+NUMBER_TOKEN = r"−?\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?"
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(NUMBER_TOKEN, text)
+
+
+def as_float(token: str) -> float:
+    """A number as sci writes it ('−1×10⁻⁴') back to a float."""
+    head, _, power = token.replace("−", "-").partition("×10")
+    exponent = int(power.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))) if power else 0
+    return float(head) * 10.0 ** exponent
+
+
+def quoted(token: str, caption: str) -> bool:
+    """Whether the caption quotes ``token``, itself or inside a range it quotes ('8 to 11 steps')."""
+    ranges = re.findall(rf"({NUMBER_TOKEN}) to ({NUMBER_TOKEN})", caption)
+    return token in tokens(caption) or any(as_float(a) <= as_float(token) <= as_float(b) for a, b in ranges)
+
+
+def check_quoted_numbers_shown(c: Claims, land, index, stops, beats, beat, budget, last_step):
+    """The product rule: every number the caption quotes is on screen when it ends - in the
+    beat's labels, the stop's panel (rate and budget from the setup sentence's beat on, the step
+    shown: 0 before the descent, the last drawn step after it), or the heading (counter, formula)."""
+    shown = [lab["text"] for lab in beat.facts["labels"]]
+    order = beats.index(beat)
+    if any("panel" in said for b in beats[: order + 1] for said in b.facts["said"]):
+        shown += budget + [f"step {last_step if beat.kind == 'outcome' else 0}"]
+    shown += [f"{index + 1}/{stops}", land.title, land.latex]
+    if any(re.match(r"\|[xy]\|", text) for text in shown):
+        shown.append("0")  # |y| < 0.05 reads 'within 0.05 of 0'
+
+    on_screen = set(tokens(" ".join(shown)))
+    missing = [t for t in tokens(beat.caption) if t not in on_screen]
+    c.ok(not missing, ("quoted but not on screen", missing, beat.caption, shown))
+
+
+def through(traj, outs, xy, step=None) -> list[int]:
+    """The runs whose drawn path passes through ``xy`` (at ``step``, if given)."""
+    runs = []
+    for o in outs:
+        hit = np.all(np.isclose(traj.positions[o["run"], : o["last"] + 1], xy, rtol=0, atol=1e-9), axis=1)
+        if hit[step] if step is not None and step < len(hit) else step is None and hit.any():
+            runs.append(o["run"])
+    return runs
+
+
+def floor_step(land, traj, o) -> int:
+    """Rosenbrock: the first step from which the across term stays under a tenth of the loss."""
+    pos = traj.positions[o["run"], : o["last"] + 1]
+    share = land.params["b"] * (pos[:, 1] - pos[:, 0] ** 2) ** 2 / land.value(pos)
+    f = len(share)
+    while f > 0 and share[f - 1] < 0.1:
+        f -= 1
+    return f
+
+
+def check_labels(c: Claims, land, traj, outs, beat, p: Params):
+    """Each label quotes only what its caption quotes, and sits at the point the engine says it
+    names: a minimum, a start, a run's end, or (ringed) the step on a trail where a coordinate
+    settles, the run reaches the floor, or the gradient is small."""
+    ends = {o["run"]: o["point"] for o in outs}
+    for lab in beat.facts["labels"]:
+        xy, text = np.array(lab["at"]), lab["text"]
+        values = text.removeprefix(point(xy, 2))  # a point's own coordinates name it, they claim nothing
+        c.ok(all(quoted(t, beat.caption) for t in tokens(values)), ("label quotes what the caption does not", text,
+                                                                   beat.caption))
+        known = [*land.minima, *traj.positions[:, 0], *ends.values()]
+        if land.name == "saddle":
+            known.append(np.zeros(2))
+        c.ok(lab["mark"] == bool(re.match(r"\|[xy]\| <|floor|‖∇L‖", text)), text)
+        m = re.match(r"(\S+)× steeper in ([xy])$", text)
+        if m:  # on the steep axis through the minimum, the ratio of the curvatures
+            g = land.gradient(np.array([[1.0, 0.0], [0.0, 1.0]]))
+            ratio, across = max(g[1, 1] / g[0, 0], g[0, 0] / g[1, 1]), "y" if g[1, 1] > g[0, 0] else "x"
+            c.ok(m.group(1) == sci(ratio) and m.group(2) == across, (text, ratio))
+            c.ok(xy["xy".index(across)] != land.minima[0]["xy".index(across)]
+                 and xy["yx".index(across)] == land.minima[0]["yx".index(across)], (text, xy))
+        elif lab["mark"]:
+            c.ok(through(traj, outs, xy), ("a ring off every trail", text, xy))
+        else:
+            c.ok(min(np.linalg.norm(np.array(known) - xy, axis=1)) < 1e-9, ("beside no named point", text, xy))
+        m = re.match(r"\|([xy])\| < (\S+) in (\d+) steps?$", text)
+        if m:
+            axis, distance, step = "xy".index(m.group(1)), float(m.group(2)), int(m.group(3))
+            c.ok(distance == p.settle_distance, text)
+            for r in through(traj, outs, xy, step) or [None]:
+                c.ok(r is not None, ("not at that step of a trail", text))
+                values = np.abs(traj.positions[r, : outs[r]["last"] + 1, axis] - land.minima[0][axis])
+                c.ok((values[step:] < distance).all() and (step == 0 or values[step - 1] >= distance), (text, r))
+        m = re.match(r"\|([xy])\| ≥ (\S+) after (\d+) steps?$", text)
+        if m:
+            axis = "xy".index(m.group(1))
+            runs = [o for o in outs if np.allclose(o["point"], xy)]
+            c.ok(runs and abs(xy[axis] - land.minima[0][axis]) >= float(m.group(2))
+                 and int(m.group(3)) == runs[0]["last"], text)
+        m = re.match(r"floor in (\d+) steps?$", text)
+        if m:
+            runs = through(traj, outs, xy, int(m.group(1)))
+            c.ok(runs and all(floor_step(land, traj, outs[r]) == int(m.group(1)) for r in runs), (text, runs))
+        m = re.match(r"‖∇L‖ < (\S+) for", text)
+        if m:
+            c.ok(float(m.group(1)) == p.stall_gradient > np.linalg.norm(land.gradient(xy)), text)
+        m = re.match(r"off the plot at step (\d+)$", text)
+        if m:
+            c.ok(any(o["how"] == "left" and o["step"] == int(m.group(1)) and np.allclose(o["point"], xy)
+                     for o in outs), text)
+        m = re.search(r"diverged at step (\d+)$", text)
+        if m:
+            c.ok(any(o["how"] == "diverged" and o["step"] == int(m.group(1)) and np.allclose(o["point"], xy)
+                     for o in outs), text)
+        m = re.search(r"L = (\S+)$", text)
+        if m:
+            value = float(land.value(xy))
+            c.ok(m.group(1) in (sci(value), sci(value, 3)) or abs(value - as_float(m.group(1))) < 1e-9, (text, value))
+        m = re.match(r"(\(.*?\))(?: in (.+? steps?)|, (\d+) steps later)?(?:,|$)", text)
+        if m:
+            c.ok(m.group(1) == point(xy, 2), text)
+            if m.group(2):
+                steps = [o["step"] for o in outs
+                         if o["how"] == "minimum" and np.allclose(land.minima[o["minimum"]], xy)]
+                c.ok(steps and span(m.group(2)) == span_of(steps), (text, steps))
+            if m.group(3):
+                o = outs[0]
+                c.ok(int(m.group(3)) == o["step"] - floor_step(land, traj, o), text)
+
 def check_terrain(c: Claims, land, s, starts, text: str):
     c.ok(text.startswith(land.title + ":"), text)
     n = len(starts)
@@ -605,14 +731,12 @@ def test_every_claim_holds(values):
         for b in beats:
             c.ok(wrap_caption(b.caption).count("\n") <= 1, b.caption)
             check_numbers_from_facts(c, b, extra=[str(i) for i in range(11, traj.n_runs + 1)])
-        labels = [b.facts.get("labels", []) for b in beats if b.kind == "outcome"]
-        want = []
-        if s["view"] == "contour":
-            if len(land.minima) >= 2:
-                want += [point(land.minima[j], 2) for j in sorted({o["minimum"] for o in outs
-                                                                         if o["how"] == "minimum"})]
-            want += [f"L = {sci(o['loss'])}" for o in outs if o["how"] == "dip"]
-        c.ok([t for group in labels for _, t in group] == want, (labels, want))
+        budget = [rate(s["lr"]), f"up to {s['steps']} step{'s' if s['steps'] > 1 else ''}"]
+        panels = [said["panel"] for b in beats for said in b.facts["said"] if "panel" in said]
+        c.ok(panels == [budget], (panels, budget))
+        for b in beats:
+            check_labels(c, land, traj, outs, b, p)
+            check_quoted_numbers_shown(c, land, i, n, beats, b, budget, max(drawn))
         results.append((land, traj, outs))
     check_takeaway(c, lesson, p.stops, results)
     c.ok(all("|∇L|" not in t for t in lesson.cue_texts()))
