@@ -21,10 +21,10 @@ WEB_MAX_FPS = 30  # loops asked for no frame rate keep the render's, up to this
 # sharp as the GIF's palette does, at a tenth of its bytes; every 4:2:0 encode (VP9, AV1, H.264)
 # halves the colour resolution and stays below the GIF's PSNR at any bitrate. Lessons are screen
 # content (flat background, lines, text): libaom's screen tools (palette, intra copy) save ~20%.
-# cpu-used 2 (not 6) is ~0.8 dB truer, spent on crf 35 (not 32): every scene within 15% of its
-# GIF's bytes and above its PSNR (no single crf at cpu-used 4-6 does both for BatchVsStochastic
-# and LandscapeTour); it encodes ~4x slower, about real time at 480 px. 8-bit: browsers show a
-# 10-bit AV1 ~1.5 dB worse than ffmpeg decodes it (their own 10-to-8-bit step).
+# cpu-used 2 and crf 35 (not 6 and 32): BatchVsStochastic 15% smaller for 0.2 dB, and every scene
+# within 15% of its GIF's bytes and above its PSNR (no single crf at cpu-used 4-6 does both for
+# BatchVsStochastic and LandscapeTour); it encodes ~4x slower, about real time at 480 px. 8-bit:
+# browsers show a 10-bit AV1 ~1.5 dB worse than ffmpeg decodes it (their own 10-to-8-bit step).
 WEBM_CODEC = ["-c:v", "libaom-av1", "-pix_fmt", "yuv444p", "-crf", "35", "-b:v", "0", "-cpu-used", "2",
               "-row-mt", "1", "-aom-params", "tune-content=screen"]
 # H.264 4:2:0 for browsers without AV1 4:4:4 (Safari): plays everywhere; moov first. veryslow
